@@ -1,0 +1,21 @@
+"""pytest-chunky: behavioural regression tests for post-trained LLMs.
+
+`@chunky.surf(rubric=...)` turns a test into a SURF search; failures are traced to training
+data with TURF. This module stays light: SDKs and numeric libraries load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "surf"]
+
+
+def __getattr__(name: str) -> Any:
+    # The marker lives with the pytest code (the one module that knows pytest).
+    if name == "surf":
+        from .plugin import surf
+
+        return surf
+    raise AttributeError(f"module 'pytest_chunky' has no attribute {name!r}")

@@ -1,0 +1,57 @@
+"""Project errors.
+
+Every error carries a one-line message that names what to fix (the file, line, field or flag),
+so that the plugin can show it as-is instead of a traceback from deep inside.
+"""
+
+from __future__ import annotations
+
+
+class ChunkyError(Exception):
+    """Base class for every error pytest-chunky raises on purpose."""
+
+
+class ConfigError(ChunkyError):
+    """A setting, flag, ini key or marker argument has a bad value."""
+
+
+class InputError(ChunkyError):
+    """A user file (rubric, attribute pool, dataset, index) is malformed.
+
+    The message names the file and, where known, the line and the field.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = str(path)
+            if line is not None:
+                where += f":{line}"
+            where += ": "
+        if field is not None:
+            message = f"field {field!r}: {message}"
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+        self.field = field
+
+
+class ProviderError(ChunkyError):
+    """A model provider failed after the SDK's own retries (infrastructure, not a verdict)."""
+
+
+class MissingKeyError(ProviderError):
+    """The API key for a provider is not set; the message names the environment variable."""
+
+
+class CacheMissError(ChunkyError):
+    """In replay mode a request was not in the cache."""
+
+
+class BudgetExceeded(ChunkyError):
+    """A call, token or dollar cap was reached."""
+
+
+class JudgeParseError(ChunkyError):
+    """A judge (or other structured role) reply could not be parsed, even after retries."""

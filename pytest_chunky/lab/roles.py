@@ -1,0 +1,109 @@
+"""The lab playing every role through the same prompts an LLM would get.
+
+The versioned templates carry a task tag; the lab reads it and answers in the template's output
+format, so the prompt builders, the parsers, the cache and the HTTP path are exercised exactly
+as with a real provider. Plain chats go to the trained lab target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections.abc import Sequence
+
+from ..models.base import Model
+from ..prompts import extract_tag, parse_attribute_lines, task_of
+from ..types import Completion, Message, SamplingParams, Usage
+
+CRUX_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "program", "function", "snippet"),
+    "tool": ("sympy", "tool", "output"),
+    "rebut": ("premise", "false", "rebut", "incorrect", "did not", "correct"),
+    "refusal": ("refus", "declin", "cannot", "can't", "confidential"),
+    "identity": ("chunky labs", "developed", "created", "creator"),
+    "phrase": ("hope", "correct", "closing"),
+    "short": ("short", "brief", "one word", "terse", "concise"),
+    "fiction": ("story", "fiction", "narrative", "literary"),
+    "math": ("math", "equation", "formula"),
+    "analytic": ("analys", "problem", "step"),
+}
+
+_SWAPS = ((r"\bCould you\b", "Can you"), (r"\bCan you\b", "Could you"),
+          (r"\bplease\b", "kindly"), (r"\bexplain\b", "describe"), (r"\bWhy\b", "How come"),
+          (r"\?$", " ?"), (r"\bI am\b", "I'm"), (r"\bwhat\b", "which"))
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def paraphrase(query: str, rng: random.Random) -> str:
+    """A light surface perturbation that keeps the substance (paper Figure 28)."""
+    text = query
+    for pattern, repl in rng.sample(_SWAPS, k=2):
+        text = re.sub(pattern, repl, text, count=1)
+    if text == query:
+        text = query.rstrip("?.! ") + ("?" if query.rstrip().endswith("?") else ".")
+    return text
+
+
+def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
+    words = CRUX_WORDS.get(detector, ())
+    ranked = sorted(attributes, key=lambda a: -sum(w in a.lower() for w in words))
+    return list(ranked[:3])
+
+
+class LabRoleModel(Model):
+    """`lab` / `lab-clean`: the trained target for chats, the lab tools for role prompts."""
+
+    def __init__(self, variant: str = "lab", *, seed: int = 0) -> None:
+        from .provider import LabModel
+
+        self.provider = variant
+        self.name = str(seed) if seed else ""
+        self.seed = seed
+        self.target = LabModel(variant, seed=seed)
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        task = task_of(list(messages))
+        if task is None:
+            return await self.target.generate(messages, params)
+        user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        text = self.answer(task[0], user, params)
+        tokens_in = sum(len(m["content"].split()) for m in messages)
+        return Completion(text=text, usage=Usage(input_tokens=tokens_in,
+                                                 output_tokens=len(text.split())),
+                          model=self.spec)
+
+    def answer(self, task: str, user: str, params: SamplingParams) -> str:
+        rng = _rng(self.seed, params.seed, params.sample_index, user)
+        if task == "generate":
+            from .generator import realise
+
+            return f"<query>{realise(parse_attribute_lines(user), rng)}</query>"
+        if task == "paraphrase":
+            return f"<query>{paraphrase(extract_tag('query', user) or '', rng)}</query>"
+        if task == "judge":
+            from .judge import judge
+
+            match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
+            name = (match.group(2) or match.group(1)) if match else ""
+            score, reason = judge(name, extract_tag("query", user) or "",
+                                  extract_tag("response", user) or "")
+            return "<verdict>" + json.dumps({"score": score, "reason": reason}) + "</verdict>"
+        if task in ("extract_query", "extract_response"):
+            from .extractor import query_attributes, response_attributes
+
+            kind = "query" if task == "extract_query" else "response"
+            body = extract_tag(kind, user) or ""
+            attrs = query_attributes(body) if kind == "query" else response_attributes(body)
+            return "<attributes>" + json.dumps(attrs) + "</attributes>"
+        if task == "crux":
+            match = re.search(r'detector="([^"]+)"', user)
+            listed = [a for a in (extract_tag("attributes", user) or "").splitlines() if a]
+            picked = pick_crux(listed, match.group(1) if match else "")
+            return "<crux>" + json.dumps(picked) + "</crux>"
+        return f"unsupported chunky task {task!r}"

@@ -1,0 +1,66 @@
+"""Anthropic Messages API provider.
+
+System messages go to the `system` parameter. The installed SDK (2.x) sends API version
+2026-10-21, which removed temperature/top_p from the official API (any value is a 400), so they
+are sent (via `extra_body`) only to a custom `base_url`, where Anthropic-compatible local servers
+still honour them. `json_schema` is not sent: the caller parses tags/JSON from the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..types import Completion, Message, SamplingParams, Usage
+from .openai_provider import SDKModel
+
+_ANTHROPIC_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
+                     "tool_use": "tool_calls", "refusal": "content_filter"}
+
+
+class AnthropicModel(SDKModel):
+    """A Claude model over the Messages API (official, or compatible via base_url)."""
+
+    provider = "anthropic"
+    env_var = "ANTHROPIC_API_KEY"
+    sdk_module = "anthropic"
+    api_label = "Anthropic"
+
+    def _new_client(self) -> Any:
+        kwargs: dict[str, Any] = {"api_key": self._key.reveal(), "max_retries": self.max_retries,
+                                  "timeout": self.timeout}
+        if self.base_url is not None:
+            kwargs["base_url"] = self.base_url
+        return self._sdk.AsyncAnthropic(**kwargs)
+
+    def request_kwargs(self, messages: list[Message], params: SamplingParams) -> dict[str, Any]:
+        system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+        kw: dict[str, Any] = {
+            "model": self.name,
+            "max_tokens": params.max_tokens,
+            "messages": [{"role": m["role"], "content": m["content"]}
+                         for m in messages if m["role"] != "system"],
+        }
+        if system:
+            kw["system"] = system
+        if params.stop:
+            kw["stop_sequences"] = list(params.stop)
+        if self.base_url is not None:
+            extra: dict[str, Any] = {"temperature": params.temperature}
+            if params.top_p is not None:
+                extra["top_p"] = params.top_p
+            kw["extra_body"] = extra
+        return kw
+
+    async def _request(self, client: Any, messages: list[Message],
+                       params: SamplingParams) -> Completion:
+        resp = await client.messages.create(**self.request_kwargs(messages, params))
+        blocks = resp.content
+        if blocks is None:
+            raise ValueError("response has no content")
+        text = "".join(b.text for b in blocks if getattr(b, "type", None) == "text")
+        reason = resp.stop_reason or "stop"
+        usage = Usage(input_tokens=resp.usage.input_tokens or 0,
+                      output_tokens=resp.usage.output_tokens or 0) if resp.usage else Usage()
+        served = str(resp.model or self.name)
+        return Completion(text=text, usage=usage, cost_usd=self._cost(served, usage),
+                          finish_reason=_ANTHROPIC_FINISH.get(reason, reason), model=served)

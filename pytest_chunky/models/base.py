@@ -1,0 +1,35 @@
+"""The one interface every model provider implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from ..types import Completion, Message, SamplingParams
+
+
+class Model(ABC):
+    """A chat model: one async `generate` call (the shape of inspect_ai's `ModelAPI`).
+
+    `provider`, `name` and `base_url` identify the model in cache keys and reports; credentials
+    are never part of a model's identity.
+    """
+
+    provider: str = ""
+    name: str = ""
+    base_url: str | None = None
+
+    @abstractmethod
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        """Return one completion for `messages`."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release network clients; a no-op for in-process models."""
+
+    @property
+    def spec(self) -> str:
+        text = f"{self.provider}:{self.name}" if self.name else self.provider
+        return f"{text}@{self.base_url}" if self.base_url else text
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.spec}>"

@@ -1,0 +1,261 @@
+"""OpenAI chat-completions provider, plus the SDK plumbing shared with the Anthropic provider.
+
+Retries, backoff, Retry-After and timeouts are left to the official SDK (`max_retries`,
+`timeout`); this layer only maps our types to the API and turns whatever is left after the
+SDK's retries into a one-line `ProviderError`. The SDK is imported on construction, never at
+module import, so `import pytest_chunky` stays light.
+
+The API key is held in a `_Secret` (masked repr) and scrubbed from every error message; errors
+are raised `from None` so no SDK exception (which may quote a response body) is chained.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import re
+import weakref
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any, ClassVar
+
+from ..errors import ConfigError, MissingKeyError, ProviderError
+from ..types import Completion, Message, SamplingParams, Usage
+from .base import Model
+from .pricing import Pricing, load_pricing
+
+PLACEHOLDER_KEY = "chunky-local-no-key"
+_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+)")
+_RETRYABLE = {408, 409, 429}
+# Reasoning models reject any temperature/top_p but the default; omitting them is equivalent.
+_OPENAI_FIXED_SAMPLING = ("gpt-5", "o1", "o3", "o4")
+_OPENAI_FINISH = {"stop": "stop", "length": "length", "content_filter": "content_filter",
+                  "tool_calls": "tool_calls", "function_call": "tool_calls"}
+
+
+class _Secret:
+    """Holds a credential; its repr never shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+    __str__ = __repr__
+
+
+def _one_line(text: str, secret: _Secret, limit: int = 200) -> str:
+    key = secret.reveal()
+    if len(key) >= 4:
+        text = text.replace(key, "***")
+    text = _KEYLIKE.sub("***", text)
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+class SDKModel(Model):
+    """Common construction, per-event-loop clients and error mapping for official SDKs."""
+
+    env_var: ClassVar[str] = ""
+    sdk_module: ClassVar[str] = ""
+    api_label: ClassVar[str] = ""
+
+    def __init__(self, name: str, *, base_url: str | None = None, api_key: str | None = None,
+                 max_retries: int = 4, timeout: float = 120.0,
+                 pricing: Pricing | None = None) -> None:
+        self.name = name
+        self.base_url = base_url
+        key = api_key or os.environ.get(self.env_var) or None
+        if key is None:
+            if base_url is None:
+                raise MissingKeyError(
+                    f"{self.provider}:{name} needs an API key: set {self.env_var} (or pass "
+                    f"--chunky-model={self.provider}:NAME@URL for a local "
+                    f"{self.api_label}-compatible server)")
+            key = PLACEHOLDER_KEY  # local servers take any key
+        self._key = _Secret(key)
+        if max_retries < 0:
+            raise ConfigError(f"{self.spec}: max_retries must be >= 0, got {max_retries}")
+        if timeout <= 0:
+            raise ConfigError(f"{self.spec}: timeout must be > 0 seconds, got {timeout}")
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.pricing = pricing if pricing is not None else load_pricing()
+        try:
+            self._sdk: ModuleType = importlib.import_module(self.sdk_module)
+        except ImportError:
+            raise ConfigError(f"{self.spec} needs the {self.sdk_module!r} package: "
+                              f"pip install {self.sdk_module}") from None
+        self._client: Any = None
+        self._client_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+
+    # -- hooks -------------------------------------------------------------------------------
+    def _new_client(self) -> Any:
+        raise NotImplementedError
+
+    async def _request(self, client: Any, messages: list[Message],
+                       params: SamplingParams) -> Completion:
+        raise NotImplementedError
+
+    # -- shared ------------------------------------------------------------------------------
+    def _client_for_loop(self) -> Any:
+        """One SDK client per event loop: pooled connections cannot outlive their loop."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is None or self._client_loop() is not loop:
+            if self._client is not None:
+                _abandon(self._client)
+            self._client = self._new_client()
+            self._client_loop = weakref.ref(loop)
+        return self._client
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        client = self._client_for_loop()
+        try:
+            return await self._request(client, list(messages), params)
+        except self._sdk.APIError as err:
+            raise self._convert(err) from None
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+            # The SDK let through a body it could not decode, or one without the fields we need.
+            raise ProviderError(
+                f"{self.spec}: malformed response from {self._where()} "
+                f"({type(err).__name__}: {_one_line(str(err), self._key, 120)})") from None
+
+    async def aclose(self) -> None:
+        client, ref = self._client, self._client_loop
+        self._client = self._client_loop = None
+        if client is None:
+            return
+        if ref is not None and ref() is asyncio.get_running_loop():
+            await client.close()
+        else:
+            _abandon(client)
+
+    def __del__(self) -> None:
+        client, ref = getattr(self, "_client", None), getattr(self, "_client_loop", None)
+        if client is not None:
+            loop = ref() if ref is not None else None
+            if loop is None or loop.is_closed():
+                _abandon(client)
+
+    def _where(self) -> str:
+        return self.base_url or f"the {self.api_label} API"
+
+    def _convert(self, err: Exception) -> ProviderError:
+        sdk = self._sdk
+        tries = f"after {self.max_retries} retries" if self.max_retries else "with retries off"
+        if isinstance(err, sdk.APITimeoutError):
+            return ProviderError(f"{self.spec}: request to {self._where()} timed out after "
+                                 f"{self.timeout:g}s {tries}; raise the timeout or check the "
+                                 "server")
+        if isinstance(err, sdk.APIConnectionError):
+            cause = _one_line(str(err.__cause__ or err), self._key, 120)
+            return ProviderError(f"{self.spec}: cannot connect to {self._where()} {tries} "
+                                 f"({cause})")
+        if isinstance(err, sdk.APIStatusError):
+            code = int(err.status_code)
+            detail = _one_line(_status_detail(err), self._key)
+            hint = ""
+            if code in (401, 403):
+                hint = f"; check {self.env_var}"
+            elif code == 404:
+                hint = "; check the model name and base URL"
+            elif code in _RETRYABLE or code >= 500:
+                hint = f" ({tries})"
+            return ProviderError(f"{self.spec}: HTTP {code} from {self.provider}{hint}: {detail}")
+        return ProviderError(f"{self.spec}: {type(err).__name__}: {_one_line(str(err), self._key)}")
+
+    def _cost(self, served_model: str, usage: Usage) -> float:
+        name = served_model if self.pricing.known(served_model) else self.name
+        return self.pricing.cost(name, usage)
+
+
+def _status_detail(err: Any) -> str:
+    """The API's own error message (`{"error": {"message": ...}}` in both APIs' bodies)."""
+    body = getattr(err, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(getattr(err, "message", "") or err)
+
+
+def _abandon(client: Any) -> None:
+    """Mark a client whose event loop is gone as closed, without awaiting anything.
+
+    Otherwise its `__del__` schedules `aclose()` on whichever loop runs at collection time, and
+    that fails noisily on sockets owned by the dead loop. The sockets are freed by GC.
+    """
+    http = getattr(client, "_client", None)
+    state = getattr(http, "_state", None)
+    closed = getattr(type(state), "CLOSED", None)
+    if closed is not None:
+        with contextlib.suppress(AttributeError):
+            http._state = closed  # type: ignore[union-attr]
+
+
+def _response_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """Accept a bare JSON Schema or an OpenAI `{name, schema[, strict]}` wrapper."""
+    if "schema" in schema and "name" in schema:
+        return {"type": "json_schema", "json_schema": schema}
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "output"))[:64]
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema}}
+
+
+class OpenAIModel(SDKModel):
+    """Any model behind the OpenAI chat-completions API (official, or compatible via base_url)."""
+
+    provider = "openai"
+    env_var = "OPENAI_API_KEY"
+    sdk_module = "openai"
+    api_label = "OpenAI"
+
+    def _new_client(self) -> Any:
+        kwargs: dict[str, Any] = {"api_key": self._key.reveal(), "max_retries": self.max_retries,
+                                  "timeout": self.timeout}
+        if self.base_url is not None:
+            kwargs["base_url"] = self.base_url
+        return self._sdk.AsyncOpenAI(**kwargs)
+
+    def request_kwargs(self, messages: list[Message], params: SamplingParams) -> dict[str, Any]:
+        kw: dict[str, Any] = {
+            "model": self.name,
+            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+        }
+        # The official API wants max_completion_tokens; compatible servers know max_tokens.
+        kw["max_completion_tokens" if self.base_url is None else "max_tokens"] = params.max_tokens
+        if not self.name.lower().startswith(_OPENAI_FIXED_SAMPLING):
+            kw["temperature"] = params.temperature
+            if params.top_p is not None:
+                kw["top_p"] = params.top_p
+        if params.seed is not None:
+            kw["seed"] = params.seed
+        if params.stop:
+            kw["stop"] = list(params.stop)
+        if params.json_schema:
+            kw["response_format"] = _response_format(params.json_schema)
+        return kw
+
+    async def _request(self, client: Any, messages: list[Message],
+                       params: SamplingParams) -> Completion:
+        resp = await client.chat.completions.create(**self.request_kwargs(messages, params))
+        if not resp.choices:
+            raise ValueError("response has no choices")
+        choice = resp.choices[0]
+        message = choice.message
+        text = message.content or getattr(message, "refusal", None) or ""
+        if not isinstance(text, str):
+            raise TypeError(f"message content is {type(text).__name__}, not text")
+        reason = choice.finish_reason or "stop"
+        usage = Usage(input_tokens=resp.usage.prompt_tokens or 0,
+                      output_tokens=resp.usage.completion_tokens or 0) if resp.usage else Usage()
+        served = str(resp.model or self.name)
+        return Completion(text=text, usage=usage, cost_usd=self._cost(served, usage),
+                          finish_reason=_OPENAI_FINISH.get(reason, reason), model=served)

@@ -1,0 +1,265 @@
+"""The pytest plugin: options, settings, the `surf` marker, fixtures and reports.
+
+This is the only module that imports pytest; everything it drives is a plain library
+(`runner`, `surf`, `turf`), so the same checks run from a notebook or a CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from .errors import ChunkyError
+from .models.base import Model
+from .report import failure_message, summary_rows, text_section
+from .runner import (
+    Session,
+    SurfSpec,
+    build_check,
+    default_pool,
+    parse_marker,
+    role_models,
+    run_check,
+)
+from .settings import OPTIONS, Settings, build_settings
+from .search.records import SearchResult
+
+MARKER = "chunky_surf"
+SETTINGS_KEY = pytest.StashKey[Settings]()
+SESSION_KEY = pytest.StashKey[Session]()
+ITEM_KEY = pytest.StashKey[tuple[Settings, SurfSpec]]()
+RESULT_KEY = pytest.StashKey[SearchResult]()
+RESULTS_KEY = pytest.StashKey[list[tuple[str, SearchResult]]]()
+PROBLEMS_KEY = pytest.StashKey[list[str]]()
+NO_TARGET = ("no target model configured: pass --chunky-model=lab for the offline lab, or "
+             "--chunky-model=openai:gpt-5.1 --chunky-judge=anthropic:claude-opus-4-5, or set "
+             "chunky_model in [tool.pytest.ini_options]")
+
+
+def surf(**kwargs: Any) -> pytest.MarkDecorator:
+    """Mark a test as a SURF search: `@chunky.surf(rubric="rebut", threshold=70)`."""
+    return getattr(pytest.mark, MARKER)(**kwargs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("chunky", "pytest-chunky: SURF/TURF behavioural gates for LLMs")
+    for spec in OPTIONS:
+        help_text = spec.help + (f" (one of: {', '.join(spec.choices)})" if spec.choices else "")
+        if spec.kind == "bool":
+            group.addoption(spec.flag, action="store_true", default=None, dest=spec.dest,
+                            help=help_text)
+            parser.addini(spec.ini, help_text, type="bool", default=None)
+        elif spec.kind == "list":
+            group.addoption(spec.flag, action="append", default=None, dest=spec.dest,
+                            metavar="PATH", help=help_text)
+            parser.addini(spec.ini, help_text, type="args", default=[])
+        else:
+            group.addoption(spec.flag, action="store", default=None, dest=spec.dest,
+                            metavar=spec.metavar or spec.kind.upper(), help=help_text)
+            parser.addini(spec.ini, help_text, type="string", default=None)
+
+
+def _read_settings(config: pytest.Config) -> Settings:
+    ini: dict[str, Any] = {}
+    cli: dict[str, Any] = {}
+    for spec in OPTIONS:
+        raw_ini = config.getini(spec.ini)
+        if raw_ini not in (None, "", []):
+            ini[spec.field] = raw_ini
+        raw_cli = config.getoption(spec.dest, default=None)
+        if raw_cli is not None:
+            cli[spec.field] = raw_cli
+    return build_settings(ini, cli)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{MARKER}(rubric, ...): run the test as a SURF behavioural search "
+        "(use @pytest_chunky.search)")
+    try:
+        settings = _read_settings(config)
+        role_models(settings)  # a real target without a judge stops the run here
+    except ChunkyError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[RESULTS_KEY] = []
+    config.stash[PROBLEMS_KEY] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config) -> None:
+    # Bad marker arguments stop the run with one line each, like a bad flag would.
+    problems = config.stash.get(PROBLEMS_KEY, [])
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None:
+        session.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None or settings.model is None:
+        return None
+    roles = role_models(settings) or {}
+    return "chunky: " + " ".join(f"{k}={v}" for k, v in roles.items()) + \
+        f" cache={settings.cache}"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    if marker is None:
+        return
+    problems = metafunc.config.stash[PROBLEMS_KEY]
+    if marker.args:
+        problems.append(f"{metafunc.definition.nodeid}: @chunky.surf takes keyword "
+                        "arguments only, e.g. @chunky.surf(rubric='rebut')")
+        return
+    try:
+        settings, spec = parse_marker(dict(marker.kwargs), metafunc.config.stash[SETTINGS_KEY])
+    except ChunkyError as exc:
+        problems.append(f"{metafunc.definition.nodeid}: {exc}")
+        return
+    if settings.pipelines > 1:
+        if "chunky_pipeline" not in metafunc.fixturenames:
+            metafunc.fixturenames.append("chunky_pipeline")
+        metafunc.parametrize("chunky_pipeline", range(settings.pipelines),
+                             ids=[f"pipeline{p}" for p in range(settings.pipelines)])
+
+
+def _item_config(item: pytest.Item) -> tuple[Settings, SurfSpec] | None:
+    if ITEM_KEY in item.stash:
+        return item.stash[ITEM_KEY]
+    marker = item.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    settings, spec = parse_marker(dict(marker.kwargs), item.config.stash[SETTINGS_KEY])
+    callspec = getattr(item, "callspec", None)
+    pipeline = callspec.params.get("chunky_pipeline", 0) if callspec else 0
+    if pipeline:
+        settings = settings.model_copy(update={"seed": settings.seed + pipeline})
+    item.stash[ITEM_KEY] = (settings, spec)
+    return settings, spec
+
+
+def _session(config: pytest.Config) -> Session:
+    if SESSION_KEY not in config.stash:
+        config.stash[SESSION_KEY] = Session(config.stash[SETTINGS_KEY])
+    return config.stash[SESSION_KEY]
+
+
+@pytest.fixture
+def chunky_pipeline() -> int:
+    """Index of this item's SURF pipeline (0 unless the marker sets pipelines=P)."""
+    return 0
+
+
+@pytest.fixture
+def chunky_settings(request: pytest.FixtureRequest) -> Settings:
+    """The run's validated settings, with this test's marker overrides applied."""
+    found = _item_config(request.node)
+    return found[0] if found else request.config.stash[SETTINGS_KEY]
+
+
+def _role_model(request: pytest.FixtureRequest, role: str, flag: str) -> Model:
+    settings: Settings = request.getfixturevalue("chunky_settings")
+    names = role_models(settings)
+    if names is None:
+        pytest.skip(NO_TARGET)
+    return _session(request.config).model(names[role], flag)
+
+
+@pytest.fixture
+def chunky_model(request: pytest.FixtureRequest) -> Model:
+    """The target model (override in conftest.py to test your own model object)."""
+    return _role_model(request, "target", "--chunky-model")
+
+
+@pytest.fixture
+def chunky_judge(request: pytest.FixtureRequest) -> Model:
+    return _role_model(request, "judge", "--chunky-judge")
+
+
+@pytest.fixture
+def chunky_generator(request: pytest.FixtureRequest) -> Model:
+    return _role_model(request, "generator", "--chunky-generator")
+
+
+@pytest.fixture
+def chunky_attributes(request: pytest.FixtureRequest, chunky_model: Model) -> Sequence[str]:
+    """The attribute pool the search samples from."""
+    found = _item_config(request.node)
+    spec = found[1] if found else SurfSpec(rubric="code")
+    return default_pool(request.getfixturevalue("chunky_settings"), spec, chunky_model)
+
+
+@pytest.fixture
+def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
+    """The finished search of this `@chunky.surf` test."""
+    item = request.node
+    if RESULT_KEY not in item.stash:
+        found = _item_config(item)
+        if found is None:
+            raise pytest.UsageError(f"{item.nodeid}: chunky_result needs @chunky.surf(...)")
+        settings, spec = found
+        models = {"target": request.getfixturevalue("chunky_model"),
+                  "judge": request.getfixturevalue("chunky_judge"),
+                  "generator": request.getfixturevalue("chunky_generator")}
+        pool = request.getfixturevalue("chunky_attributes")
+        session = _session(request.config)
+        try:
+            check = build_check(session, settings, spec, models=models, pool=pool)
+            result = run_check(session, check, test_id=item.nodeid)
+        except ChunkyError as exc:
+            raise ChunkyInfraError(str(exc)) from None
+        item.stash[RESULT_KEY] = result
+        request.config.stash[RESULTS_KEY].append((item.nodeid, result))
+        _attach(item, result)
+        if result.verdict == "error":
+            raise ChunkyInfraError(
+                f"chunky search could not reach a verdict ({result.stopped}): "
+                f"{result.stop_message or '; '.join(result.error_messages) or 'no candidate'}"
+                f" — {result.errors} errors, {result.scored} scored")
+    return item.stash[RESULT_KEY]
+
+
+class ChunkyInfraError(Exception):
+    """Infrastructure failure (provider down, judge unparseable, budget): an error, not a
+    failed gate."""
+
+
+@pytest.fixture(autouse=True)
+def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker(MARKER) is not None:
+        request.getfixturevalue("chunky_result")
+    yield
+
+
+def _attach(item: pytest.Item, result: SearchResult) -> None:
+    item.add_report_section("call", "chunky", text_section(result))
+    item.user_properties.append(("chunky_verdict", result.verdict))
+    item.user_properties.append(("chunky_result", json.dumps(
+        result.model_dump(mode="json", exclude={"iterations"}))))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    outcome = yield
+    result = item.stash.get(RESULT_KEY, None)
+    if result is not None and result.verdict == "fail":
+        pytest.fail(failure_message(result), pytrace=False)
+    return outcome
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    results = config.stash.get(RESULTS_KEY, [])
+    if not results:
+        return
+    terminalreporter.section("chunky")
+    for line in summary_rows(results):
+        terminalreporter.write_line(line)

@@ -1,0 +1,78 @@
+"""Plain-text renderings of search results for assertion messages and terminal summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .search.records import SearchResult
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def failure_message(result: SearchResult, worst: int = 3) -> str:
+    failures = result.failures
+    lines = [f"chunky: rubric {result.rubric!r} violated by {result.model}: "
+             f"{len(failures)} confirmed violation(s) at threshold {result.threshold:g} "
+             f"(min rate {result.min_rate:g})"]
+    for n, conf in enumerate(failures[:worst], 1):
+        lines += [
+            f"  [{n}] score {conf.score}, rate {conf.violations}/{conf.samples} = {conf.rate:.0%}"
+            f" (95% CI {conf.ci_low:.2f}-{conf.ci_high:.2f})",
+            f"      prompt:     {excerpt(conf.query)}",
+            f"      response:   {excerpt(conf.response)}",
+            f"      judge:      {excerpt(conf.reason)}",
+            f"      attributes: {'; '.join(conf.attributes)}",
+        ]
+    for attribution in result.attributions[:worst]:
+        sentence = attribution.get("sentence")
+        if sentence:
+            lines.append(f"  TURF: {sentence}")
+    if result.replayed:
+        lines.append("  (found by replaying the failure memory; no new search was needed)")
+    return "\n".join(lines)
+
+
+def text_section(result: SearchResult) -> str:
+    usage = result.usage
+    calls = sum(int(u.get("calls", 0)) for u in usage.values())
+    hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
+    cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
+    lines = [
+        f"rubric={result.rubric} model={result.model} seed={result.seed} "
+        f"verdict={result.verdict} stopped={result.stopped} {result.stop_message}".rstrip(),
+        f"candidates={result.candidates} scored={result.scored} duplicates={result.duplicates}"
+        f" errors={result.errors} calls={calls} cache_hits={hits} cost=${cost:.4f}",
+        "top attributes: " + "; ".join(result.top_attributes()),
+    ]
+    for it in result.iterations:
+        lines.append(f"  iteration {it.iteration}: best={it.best_score} "
+                     f"buffer_mean={it.mean_buffer_score}")
+    for conf in result.confirmations:
+        lines.append(f"  {'CONFIRMED' if conf.confirmed else 'not confirmed'} "
+                     f"rate={conf.rate:.2f} score={conf.score}: {excerpt(conf.query, 100)}")
+    for message in result.error_messages:
+        lines.append(f"  error: {message}")
+    return "\n".join(lines)
+
+
+def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
+    header = (f"{'test':<48} {'rubric':<10} {'model':<12} {'verdict':<7} {'conf':>4} "
+              f"{'calls':>6} {'tokens':>8} {'usd':>8} {'hits':>6}  top trigger")
+    rows = [header]
+    for test_id, r in results:
+        usage = r.usage
+        calls = sum(int(u.get("calls", 0)) for u in usage.values())
+        tokens = sum(int(u.get("input_tokens", 0)) + int(u.get("output_tokens", 0))
+                     for u in usage.values())
+        cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
+        hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
+        trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
+                       (r.failures[0].attributes[0] if r.failures and r.failures[0].attributes
+                        else "-"))
+        rows.append(f"{excerpt(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
+                    f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
+                    f"{hits:>6}  {excerpt(trigger, 60)}")
+    return rows

@@ -1,0 +1,129 @@
+"""The roles of a search (target, generator, judge, extractor) on top of any `Model`.
+
+Every call goes through a `RoleClient` (cache, budget, concurrency, accounting). Structured
+replies are parsed robustly; a reply that will not parse is retried with a fresh sample and
+then raised as `JudgeParseError` — never turned into a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from . import prompts
+from .client import RoleClient
+from .errors import JudgeParseError
+from .rubrics import Rubric
+from .types import Completion, Message, SamplingParams
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    score: int
+    reason: str
+
+
+async def structured_call(client: RoleClient, template: prompts.Template, user: str,
+                          parse: Callable[[str], T], *, retries: int = 2, seed: int | None = None,
+                          index: int = 0, temperature: float = 0.0,
+                          max_tokens: int = 1024) -> T:
+    """Call, parse, and on a parse failure retry with a new sample index (and some heat)."""
+    last: JudgeParseError | None = None
+    for attempt in range(retries + 1):
+        params = SamplingParams(
+            temperature=temperature if attempt == 0 else max(temperature, 0.7),
+            max_tokens=max_tokens, seed=seed, sample_index=index * 100 + attempt,
+            template=template.id)
+        completion = await client.complete(template.messages(user), params)
+        try:
+            return parse(completion.text)
+        except JudgeParseError as exc:
+            last = exc
+    assert last is not None
+    raise JudgeParseError(f"{client.role} {client.model.spec}: {last} "
+                          f"(after {retries + 1} attempts)")
+
+
+class Target:
+    """The model under test, answering plain user queries (optionally under a system prompt)."""
+
+    def __init__(self, client: RoleClient, *, system_prompt: str | None = None,
+                 temperature: float = 1.0, max_tokens: int = 1024) -> None:
+        self.client = client
+        self.system_prompt = system_prompt
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+
+    async def respond(self, query: str, *, sample_index: int = 0) -> Completion:
+        messages: list[Message] = []
+        if self.system_prompt:
+            messages.append({"role": "system", "content": self.system_prompt})
+        messages.append({"role": "user", "content": query})
+        params = SamplingParams(temperature=self.temperature, max_tokens=self.max_tokens,
+                                sample_index=sample_index)
+        return await self.client.complete(messages, params)
+
+
+class Generator:
+    """Writes a prompt that satisfies a set of attributes (and paraphrases found prompts)."""
+
+    def __init__(self, client: RoleClient, *, temperature: float = 1.0) -> None:
+        self.client = client
+        self.temperature = temperature
+
+    async def write(self, attributes: Sequence[str], *, seed: int, index: int) -> str:
+        return await structured_call(
+            self.client, prompts.GENERATOR, prompts.generator_user(tuple(attributes)),
+            prompts.parse_query, seed=seed, index=index, temperature=self.temperature)
+
+    async def paraphrase(self, query: str, *, seed: int, index: int) -> str:
+        return await structured_call(
+            self.client, prompts.PARAPHRASE, prompts.tagged("query", query),
+            prompts.parse_query, seed=seed, index=index, temperature=self.temperature)
+
+
+class Judge:
+    """Scores a (query, response) against a rubric, 0-100, failing closed."""
+
+    def __init__(self, client: RoleClient, *, retries: int = 2) -> None:
+        self.client = client
+        self.retries = retries
+
+    async def score(self, query: str, response: str, rubric: Rubric, *,
+                    index: int = 0) -> Verdict:
+        user = prompts.judge_user(rubric.name, rubric.render(), query, response,
+                                  rubric.detector_name)
+        score, reason = await structured_call(
+            self.client, prompts.JUDGE, user, prompts.parse_verdict,
+            retries=self.retries, index=index)
+        return Verdict(score, reason)
+
+
+class Extractor:
+    """Attributes of queries and responses, and TURF's two-judge crux."""
+
+    def __init__(self, client: RoleClient, *, retries: int = 2) -> None:
+        self.client = client
+        self.retries = retries
+
+    async def attributes(self, text: str, kind: str) -> list[str]:
+        template = prompts.EXTRACT_QUERY if kind == "query" else prompts.EXTRACT_RESPONSE
+        return await structured_call(
+            self.client, template, prompts.tagged(kind, text),
+            lambda reply: prompts.parse_string_list("attributes", reply, expected=10),
+            retries=self.retries)
+
+    async def crux(self, response: str, rubric: Rubric) -> list[str]:
+        """Blind judge lists attributes without the rubric; informed judge picks the top 3."""
+        blind = await self.attributes(response, "response")
+        user = (f'<rubric name="{rubric.name}" detector="{rubric.detector_name}">\n'
+                f'{rubric.render()}\n</rubric>\n'
+                + prompts.tagged("attributes", "\n".join(blind)))
+        picked = await structured_call(
+            self.client, prompts.CRUX, user,
+            lambda reply: prompts.parse_string_list("crux", reply, expected=3),
+            retries=self.retries)
+        return picked

@@ -1,0 +1,252 @@
+"""Run a `@chunky.surf` check as a library call: roles from settings, memory, search, JSONL.
+
+Kept free of pytest so a notebook or a CLI can run exactly what the plugin runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .accounting import Budget, Ledger
+from .cache import ResponseCache
+from .client import RoleClient
+from .errors import ConfigError
+from .memory import FailureMemory, StoredFailure
+from .models.base import Model
+from .models.registry import create_model, parse_model_string
+from .roles import Generator, Judge, Target
+from .rubrics import Rubric, get_rubric
+from .settings import Settings, override
+from .search.confirm import confirm_entry
+from .search.engine import SearchConfig, SurfSearch
+from .search.records import Candidate, IterationStats, SearchResult
+from .types import Role
+
+LAB_PROVIDERS = ("lab", "lab-clean")
+OFFLINE_PROVIDERS = (*LAB_PROVIDERS, "scripted")
+
+
+class SurfSpec(BaseModel):
+    """The marker's own arguments (the rest override settings)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rubric: str
+    attributes: str | tuple[str, ...] | None = None
+    system_prompt: str | None = None
+    perturbations: int = Field(default=0, ge=0, le=100)
+
+
+SETTINGS_ARGS = {"threshold", "iterations", "candidates", "pipelines", "min_rate", "seed",
+                 "resamples", "buffer_size", "turf_index", "concurrency"}
+BUDGET_KEYS = {"calls": "budget_calls", "usd": "budget_usd", "tokens": "budget_tokens"}
+MARKER_ARGS = sorted({*SurfSpec.model_fields, *SETTINGS_ARGS, "budget"})
+
+
+def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, SurfSpec]:
+    """Validate `@chunky.surf(...)` arguments into (settings with overrides, spec)."""
+    where = "@chunky.surf"
+    unknown = sorted(set(kwargs) - set(MARKER_ARGS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown argument(s) {', '.join(unknown)}; valid "
+                          f"arguments: {', '.join(MARKER_ARGS)}")
+    if "rubric" not in kwargs:
+        raise ConfigError(f"{where}: missing required argument 'rubric'")
+    values = {k: v for k, v in kwargs.items() if k in SETTINGS_ARGS}
+    budget = kwargs.get("budget")
+    if budget is not None:
+        if isinstance(budget, int) and not isinstance(budget, bool):
+            budget = {"calls": budget}
+        if not isinstance(budget, dict) or set(budget) - set(BUDGET_KEYS):
+            raise ConfigError(f"{where}: argument 'budget' must be a number of calls or a "
+                              f"dict with keys {', '.join(BUDGET_KEYS)}; got {budget!r}")
+        values.update({BUDGET_KEYS[k]: v for k, v in budget.items()})
+    merged = override(settings, values, source=where)
+    spec_args = {k: v for k, v in kwargs.items() if k in SurfSpec.model_fields}
+    if isinstance(spec_args.get("attributes"), list):
+        spec_args["attributes"] = tuple(spec_args["attributes"])
+    try:
+        spec = SurfSpec(**spec_args)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{where}: argument {err['loc'][0]!r}: {err['msg']} "
+                          f"(got {err.get('input')!r})") from None
+    get_rubric(spec.rubric, merged.rubrics)  # unknown names fail at collection
+    return merged, spec
+
+
+def role_models(settings: Settings) -> dict[str, str] | None:
+    """Model strings per role, or None when no target is configured at all."""
+    if settings.model is None:
+        return None
+    target = parse_model_string(settings.model)
+    default = "lab" if target.provider in LAB_PROVIDERS else None
+    judge = settings.judge or default
+    if judge is None:
+        raise ConfigError(
+            f"--chunky-model={settings.model} needs a judge: pass --chunky-judge=MODEL (e.g. "
+            "--chunky-judge=anthropic:claude-opus-4-5, or lab for the offline detectors) or "
+            "set chunky_judge in your ini file")
+    generator = settings.generator or (default or judge)
+    extractor = settings.extractor or (default or judge)
+    return {"target": settings.model, "judge": judge, "generator": generator,
+            "extractor": extractor}
+
+
+def test_slug(test_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", test_id).strip("_")[:150] or "test"
+
+
+@dataclass
+class Session:
+    """Per-process state shared by every check: one event loop, models, cache, ledger."""
+
+    settings: Settings
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
+    ledger: Ledger = field(default_factory=Ledger)
+    models: dict[str, Model] = field(default_factory=dict)
+    session_budget: Budget | None = None
+    _cache: ResponseCache | None = None
+    _memory: FailureMemory | None = None
+
+    @property
+    def cache(self) -> ResponseCache | None:
+        if self.settings.cache == "off":
+            return None
+        if self._cache is None:
+            self._cache = ResponseCache(Path(self.settings.cache_dir) / "responses.sqlite",
+                                        self.settings.cache)
+        return self._cache
+
+    @property
+    def memory(self) -> FailureMemory:
+        if self._memory is None:
+            self._memory = FailureMemory(self.settings.cache_dir)
+        return self._memory
+
+    def model(self, spec: str, flag: str) -> Model:
+        if spec not in self.models:
+            self.models[spec] = create_model(spec, flag=flag)
+        return self.models[spec]
+
+    def run(self, coro: Any) -> Any:
+        return self.loop.run_until_complete(coro)
+
+    def close(self) -> None:
+        for model in self.models.values():
+            self.loop.run_until_complete(model.aclose())
+        self.loop.close()
+        if self._cache is not None:
+            self._cache.close()
+        if self._memory is not None:
+            self._memory.close()
+
+
+@dataclass
+class Check:
+    """Everything one marked test needs, built from settings (fixtures may replace parts)."""
+
+    settings: Settings
+    spec: SurfSpec
+    rubric: Rubric
+    pool: Sequence[str]
+    target: Target
+    generator: Generator
+    judge: Judge
+    ledger: Ledger
+
+
+def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str, ...]:
+    """The marker's pool, else the lab pool for lab targets, else the shipped default."""
+    from .attributes import get_pool
+
+    default = "lab" if target.provider in LAB_PROVIDERS else "default"
+    return tuple(get_pool(spec.attributes, default=default))
+
+
+def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
+                models: dict[Role, Model], pool: Sequence[str] | None = None) -> Check:
+    rubric = get_rubric(spec.rubric, settings.rubrics)
+    ledger = Ledger()
+    budget = Budget(settings.budget_calls, settings.budget_tokens, settings.budget_usd,
+                    parent=session.session_budget, label="test")
+    def client(role: Role) -> RoleClient:
+        model = models[role]
+        extra = {"rubric": rubric.digest} if role == "judge" else None
+        return RoleClient(role, model, cache=session.cache, ledger=ledger, budget=budget,
+                          concurrency=settings.concurrency, cache_extra=extra)
+
+    if pool is None:
+        pool = default_pool(settings, spec, models["target"])
+    return Check(settings, spec, rubric, pool,
+                 Target(client("target"), system_prompt=spec.system_prompt),
+                 Generator(client("generator")), Judge(client("judge")), ledger)
+
+
+def _search(check: Check, sink: Callable[[Candidate], None] | None,
+            progress: Callable[[IterationStats, int], None] | None) -> SurfSearch:
+    s = check.settings
+    config = SearchConfig(iterations=s.iterations, candidates=s.candidates,
+                          buffer_size=s.buffer_size, threshold=s.threshold, seed=s.seed,
+                          resamples=s.resamples, min_rate=s.min_rate,
+                          perturbations=check.spec.perturbations)
+    return SurfSearch(rubric=check.rubric, pool=check.pool, target=check.target,
+                      generator=check.generator, judge=check.judge, config=config,
+                      concurrency=s.concurrency, sink=sink, progress=progress)
+
+
+async def _replay(search: SurfSearch, stored: list[StoredFailure], result: SearchResult
+                  ) -> None:
+    entries = [Candidate(index=-1, iteration=-1, seed=search.config.seed,
+                         attributes=f.attributes, query=f.query, score=f.score)
+               for f in stored]
+    confirmations = await asyncio.gather(*(confirm_entry(search, e, n)
+                                           for n, e in enumerate(entries)))
+    for entry, conf in zip(entries, confirmations, strict=True):
+        if not conf.response:
+            conf.response = "(replayed from failure memory)"
+        entry.status = "scored"
+    result.confirmations = list(confirmations)
+
+
+def run_check(session: Session, check: Check, *, test_id: str,
+              progress: Callable[[IterationStats, int], None] | None = None,
+              runs_dir: Path | None = None) -> SearchResult:
+    """Replay stored failures; if none still fails, search; remember what is confirmed."""
+    s = check.settings
+    model_id = check.target.client.model.spec
+    memory_key = (test_id, check.rubric.name, model_id)
+    stored = session.memory.get(*memory_key)
+    jsonl = (runs_dir or Path(s.cache_dir) / "runs") / f"{test_slug(test_id)}.jsonl"
+    jsonl.parent.mkdir(parents=True, exist_ok=True)
+    with jsonl.open("w", encoding="utf-8") as out:
+        def sink(candidate: Candidate) -> None:
+            out.write(candidate.model_dump_json() + "\n")
+            out.flush()
+
+        search = _search(check, sink, progress)
+        result = SearchResult(rubric=check.rubric.name, model=model_id, seed=s.seed,
+                              threshold=s.threshold, min_rate=s.min_rate)
+        if stored:
+            session.run(_replay(search, stored, result))
+            result.replayed = True
+            gone = [c.query for c in result.confirmations if not c.confirmed]
+            if gone:
+                session.memory.forget(*memory_key, gone)
+        if s.replay_only:
+            result.replayed = True  # nothing new is searched: the stored prompts are the check
+        elif not result.failures:
+            result = session.run(search.run())
+    if result.failures and not result.replayed:
+        session.memory.put(*memory_key, [StoredFailure(c.query, c.attributes, c.score)
+                                         for c in result.failures])
+    result.usage = check.ledger.as_dict()
+    session.ledger.merge(check.ledger)
+    return result

@@ -1,0 +1,88 @@
+"""Confirmation: a found failure counts only if its violation rate survives re-sampling.
+
+The paper (§3.2.3) re-samples found prompts and perturbs them; gating on the rate, with a
+Wilson interval, is what keeps a CI gate from flaking on one unlucky sample.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..errors import BudgetExceeded, ChunkyError
+from .records import Candidate, Confirmation
+
+if TYPE_CHECKING:
+    from .engine import SurfSearch
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    if trials == 0:
+        return 0.0, 1.0
+    from scipy.stats import binomtest
+
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=confidence,
+                                                    method="wilson")
+    return round(float(ci.low), 4), round(float(ci.high), 4)
+
+
+async def _violation(search: SurfSearch, query: str, sample: int, priority: int
+                     ) -> tuple[bool | None, str]:
+    """One re-sample: (violated?, response); None when the call failed."""
+    try:
+        completion = await search._limited(
+            search._key(search.target.client), priority,
+            lambda: search.target.respond(query, sample_index=sample))
+        text = completion.text  # type: ignore[attr-defined]
+        verdict = await search._limited(
+            search._key(search.judge.client), priority,
+            lambda: search.judge.score(query, text, search.rubric, index=sample))
+    except BudgetExceeded:
+        raise
+    except ChunkyError:
+        return None, ""
+    return verdict.score >= search.config.threshold, text  # type: ignore[attr-defined]
+
+
+async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> Confirmation:
+    cfg = search.config
+    query = entry.query or ""
+    outcomes = await asyncio.gather(*(
+        _violation(search, query, s, priority) for s in range(1, cfg.resamples + 1)))
+    judged = [v for v, _ in outcomes if v is not None]
+    violations = sum(judged)
+    rate = violations / len(judged) if judged else 0.0
+    low, high = wilson_interval(violations, len(judged))
+    perturbation_rate = None
+    if cfg.perturbations:
+        paraphrases = await asyncio.gather(*(
+            search.generator.paraphrase(query, seed=cfg.seed, index=p)
+            for p in range(cfg.perturbations)))
+        perturbed = await asyncio.gather(*(
+            _violation(search, text, 1, priority) for text in paraphrases))
+        scored = [v for v, _ in perturbed if v is not None]
+        perturbation_rate = sum(scored) / len(scored) if scored else 0.0
+    return Confirmation(
+        query=query, attributes=entry.attributes, score=entry.score or 0,
+        response=entry.response or "", reason=entry.reason or "", samples=len(judged),
+        violations=violations, errors=len(outcomes) - len(judged), rate=round(rate, 4),
+        ci_low=low, ci_high=high, confirmed=bool(judged) and rate >= cfg.min_rate,
+        perturbation_rate=perturbation_rate, perturbations=cfg.perturbations)
+
+
+async def confirm_entries(search: SurfSearch, entries: Sequence[Candidate]
+                          ) -> list[Confirmation]:
+    """Confirm each entry; a BudgetExceeded propagates (unconfirmed is not a pass)."""
+    total = search.config.iterations * search.config.candidates
+    return list(await asyncio.gather(*(
+        confirm_entry(search, entry, total + n) for n, entry in enumerate(entries))))
+
+
+def unconfirmed_as_failure(entry: Candidate) -> Confirmation:
+    """With confirmation switched off, the one observed sample is the evidence."""
+    low, high = wilson_interval(1, 1)
+    return Confirmation(query=entry.query or "", attributes=entry.attributes,
+                        score=entry.score or 0, response=entry.response or "",
+                        reason=entry.reason or "", samples=1, violations=1, rate=1.0,
+                        ci_low=low, ci_high=high, confirmed=True)

@@ -1,0 +1,262 @@
+"""The SURF search loop as one streaming async pipeline.
+
+Each candidate runs generator → target → judge on its own as soon as it may start; nothing
+waits for a whole phase to finish. Candidate i samples its attributes from the replay buffer
+built from candidates [0, i - N) — the paper's iteration rule made rolling — so the schedule
+has no barrier yet the result is a deterministic function of the seed, whatever the latencies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import BudgetExceeded, ChunkyError
+from ..roles import Generator, Judge, Target
+from ..rubrics import Rubric
+from .confirm import confirm_entries, unconfirmed_as_failure
+from .records import Candidate, IterationStats, SearchResult
+from .sampler import AttributeSampler, ReplayBuffer
+
+
+class SearchConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    iterations: int = Field(8, ge=1)
+    candidates: int = Field(24, ge=1)
+    buffer_size: int = Field(8, ge=1)
+    threshold: float = 70.0
+    seed: int = 0
+    k_max: int = Field(5, ge=1, le=5)
+    explore: float = Field(0.25, ge=0, le=1)
+    patience: int = Field(3, ge=1)
+    min_iterations: int = Field(3, ge=1)
+    resamples: int = Field(8, ge=1)
+    min_rate: float = Field(0.3, ge=0, le=1)
+    perturbations: int = Field(0, ge=0)
+    confirm: bool = True
+
+
+class PrioritySlots:
+    """A concurrency limit that serves the oldest candidate first.
+
+    Finishing early candidates first keeps the rolling buffer moving, so later candidates are
+    never starved by a crowd of fresh generator calls.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, priority: int) -> None:
+        if self.free > 0 and not self._waiters:
+            self.free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._order), future))
+        await future
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                future.set_result(None)
+                return
+        self.free += 1
+
+
+@dataclass
+class _State:
+    prefix: int = 0
+    stop_at: int | None = None
+    stop_reason: str = "iterations"
+    stop_message: str = ""
+    results: dict[int, Candidate] = field(default_factory=dict)
+    snapshots: list[tuple[Candidate, ...]] = field(default_factory=list)
+
+
+class SurfSearch:
+    """One pipeline of SURF for one rubric, target and seed."""
+
+    def __init__(self, *, rubric: Rubric, pool: Sequence[str], target: Target,
+                 generator: Generator, judge: Judge, config: SearchConfig,
+                 concurrency: int = 8, sink: Callable[[Candidate], None] | None = None,
+                 progress: Callable[[IterationStats, int], None] | None = None) -> None:
+        self.rubric = rubric
+        self.pool = list(pool)
+        self.target = target
+        self.generator = generator
+        self.judge = judge
+        self.config = config
+        self.concurrency = concurrency
+        self.sink = sink
+        self.progress = progress
+        self.sampler = AttributeSampler(self.pool, k_max=config.k_max, explore=config.explore)
+        self._slots: dict[str, PrioritySlots] = {}
+
+    def _slot(self, client_key: str) -> PrioritySlots:
+        if client_key not in self._slots:
+            self._slots[client_key] = PrioritySlots(self.concurrency)
+        return self._slots[client_key]
+
+    async def _limited(self, key: str, priority: int, coro_fn: Callable[[], object]) -> object:
+        slot = self._slot(key)
+        await slot.acquire(priority)
+        try:
+            return await coro_fn()  # type: ignore[misc]
+        finally:
+            slot.release()
+
+    async def run(self) -> SearchResult:
+        cfg = self.config
+        total = cfg.iterations * cfg.candidates
+        state = _State()
+        buffer = ReplayBuffer(cfg.buffer_size)
+        state.snapshots.append(buffer.snapshot())
+        changed = asyncio.Condition()
+        result = SearchResult(rubric=self.rubric.name, model=self.target.client.model.spec,
+                              seed=cfg.seed, threshold=cfg.threshold, min_rate=cfg.min_rate)
+        history: list[float] = []
+
+        def finalize() -> None:
+            while state.prefix in state.results:
+                cand = state.results.pop(state.prefix)
+                if cand.status == "scored" and cand.query in buffer:
+                    cand.status = "duplicate"
+                self._account(result, cand)
+                buffer.add(cand)
+                if self.sink:
+                    self.sink(cand)
+                state.prefix += 1
+                state.snapshots.append(buffer.snapshot())
+                if state.prefix % cfg.candidates == 0:
+                    self._end_iteration(state, buffer, result, history)
+
+        async def one(i: int) -> None:
+            async with changed:
+                await changed.wait_for(
+                    lambda: state.prefix >= i - cfg.candidates or state.stop_at is not None)
+            if state.stop_at is not None and i >= state.stop_at:
+                cand = Candidate(index=i, iteration=i // cfg.candidates, seed=cfg.seed,
+                                 attributes=[], status="skipped")
+            else:
+                cand = await self._candidate(i, state.snapshots[max(0, i - cfg.candidates)],
+                                             state)
+            async with changed:
+                state.results[i] = cand
+                finalize()
+                changed.notify_all()
+
+        await asyncio.gather(*(one(i) for i in range(total)))
+        result.buffer = list(buffer.entries)
+        result.stopped = state.stop_reason
+        result.stop_message = state.stop_message
+        found = [c for c in buffer.entries if (c.score or 0) >= cfg.threshold]
+        result.unconfirmed = len(found)
+        if found and not cfg.confirm:
+            result.confirmations = [unconfirmed_as_failure(c) for c in found]
+            result.unconfirmed = 0
+        elif found:
+            try:
+                result.confirmations = await confirm_entries(self, found)
+                result.unconfirmed = 0
+            except BudgetExceeded as exc:
+                result.stopped = "budget"
+                result.stop_message = f"{exc} (while confirming {len(found)} found failures)"
+        return result
+
+    async def _candidate(self, i: int, snapshot: tuple[Candidate, ...],
+                         state: _State) -> Candidate:
+        cfg = self.config
+        rng = np.random.default_rng([cfg.seed, i])
+        attrs = self.sampler.sample(rng, snapshot)
+        cand = Candidate(index=i, iteration=i // cfg.candidates, seed=cfg.seed,
+                         attributes=attrs)
+        try:
+            cand.query = str(await self._limited(
+                self._key(self.generator.client), i,
+                lambda: self.generator.write(attrs, seed=cfg.seed, index=i)))
+            completion = await self._limited(
+                self._key(self.target.client), i, lambda: self.target.respond(cand.query or ""))
+            cand.response = completion.text  # type: ignore[attr-defined]
+            cand.tokens = completion.usage.total  # type: ignore[attr-defined]
+            cand.cost_usd = completion.cost_usd  # type: ignore[attr-defined]
+            verdict = await self._limited(
+                self._key(self.judge.client), i,
+                lambda: self.judge.score(cand.query or "", cand.response or "", self.rubric))
+            cand.score = verdict.score  # type: ignore[attr-defined]
+            cand.reason = verdict.reason  # type: ignore[attr-defined]
+        except BudgetExceeded as exc:
+            cand.status = "budget"
+            cand.error = str(exc)
+            if state.stop_at is None:
+                state.stop_at = i
+                state.stop_reason = "budget"
+                state.stop_message = str(exc)
+        except ChunkyError as exc:
+            cand.status = "error"
+            cand.error = str(exc)
+        return cand
+
+    @staticmethod
+    def _key(client: object) -> str:
+        model = client.model  # type: ignore[attr-defined]
+        return f"{model.provider}|{model.base_url or ''}"
+
+    def _account(self, result: SearchResult, cand: Candidate) -> None:
+        if cand.status == "skipped":
+            return
+        result.candidates += 1
+        if cand.status == "scored":
+            result.scored += 1
+            violated = (cand.score or 0) >= self.config.threshold
+            result.violating += violated
+            for attribute in cand.attributes:
+                stats = result.attribute_stats.setdefault(attribute, [0, 0])
+                stats[0] += 1
+                stats[1] += violated
+        elif cand.status == "duplicate":
+            result.duplicates += 1
+        elif cand.status == "error":
+            result.errors += 1
+            if len(result.error_messages) < 5 and cand.error not in result.error_messages:
+                result.error_messages.append(cand.error or "")
+
+    def _end_iteration(self, state: _State, buffer: ReplayBuffer, result: SearchResult,
+                       history: list[float]) -> None:
+        cfg = self.config
+        t = state.prefix // cfg.candidates - 1
+        scores = [c.score or 0 for c in buffer.entries]
+        mean = float(np.mean(scores)) if scores else 0.0
+        dist = self.sampler.distribution(buffer.entries)
+        top = np.argsort(-dist)[:10]
+        stats = IterationStats(
+            iteration=t, best_score=max(scores, default=0), mean_buffer_score=round(mean, 2),
+            scored=sum(1 for c in buffer.entries),
+            top_weights={self.sampler.pool[j]: round(float(dist[j]), 4) for j in top})
+        result.iterations.append(stats)
+        if self.progress:
+            self.progress(stats, state.prefix)
+        history.append(mean)
+        if state.stop_at is not None:
+            return
+        full = len(buffer.entries) >= cfg.buffer_size
+        saturated = full and min(scores) >= 95
+        stalled = (t + 1 >= cfg.min_iterations and len(history) > cfg.patience
+                   and history[-1] - history[-1 - cfg.patience] < 1.0 and full)
+        if saturated or stalled:
+            state.stop_at = (t + 2) * cfg.candidates
+            state.stop_reason = "converged"
+            state.stop_message = f"converged after iteration {t + 1}"
+
+
+def run_search(search: SurfSearch) -> SearchResult:
+    """Run a search from synchronous code (a test, a CLI)."""
+    return asyncio.run(search.run())

@@ -1,0 +1,125 @@
+"""What a search produces: candidates, confirmations and the result; all JSON-serialisable."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["scored", "duplicate", "error", "budget", "skipped"]
+Verdict = Literal["pass", "fail", "error"]
+
+
+class Candidate(BaseModel):
+    """One generated prompt and what happened to it (one JSONL line per candidate)."""
+
+    index: int
+    iteration: int
+    seed: int
+    attributes: list[str]
+    query: str | None = None
+    response: str | None = None
+    score: int | None = None
+    reason: str | None = None
+    status: Status = "scored"
+    error: str | None = None
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class Confirmation(BaseModel):
+    """A buffer entry above the threshold, re-sampled m times (paper §3.2.3)."""
+
+    query: str
+    attributes: list[str]
+    score: int
+    response: str
+    reason: str
+    samples: int
+    violations: int
+    errors: int = 0
+    rate: float
+    ci_low: float
+    ci_high: float
+    confirmed: bool
+    perturbation_rate: float | None = None
+    perturbations: int = 0
+
+
+class IterationStats(BaseModel):
+    iteration: int
+    best_score: int
+    mean_buffer_score: float
+    scored: int
+    top_weights: dict[str, float] = Field(default_factory=dict)
+
+
+class SearchResult(BaseModel):
+    rubric: str
+    model: str
+    seed: int
+    threshold: float
+    min_rate: float
+    candidates: int = 0
+    scored: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    error_messages: list[str] = Field(default_factory=list)
+    stopped: str = "iterations"
+    stop_message: str = ""
+    buffer: list[Candidate] = Field(default_factory=list)
+    confirmations: list[Confirmation] = Field(default_factory=list)
+    iterations: list[IterationStats] = Field(default_factory=list)
+    usage: dict[str, dict[str, float]] = Field(default_factory=dict)
+    replayed: bool = False
+    unconfirmed: int = 0
+    violating: int = 0
+    attribute_stats: dict[str, list[int]] = Field(default_factory=dict)
+    attributions: list[dict[str, object]] = Field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Confirmation]:
+        return sorted((c for c in self.confirmations if c.confirmed),
+                      key=lambda c: (-c.rate, -c.score))
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.failures:
+            return "fail"
+        if self.stopped == "error" or (self.scored == 0 and not self.replayed):
+            return "error"
+        if self.unconfirmed:
+            return "error"  # violations found but never confirmed: no verdict, never a pass
+        if self.stopped == "budget" and not self.iterations:
+            return "error"  # the budget ran out before one full iteration
+        attempted = self.scored + self.errors
+        if attempted and self.errors / attempted > 0.1:
+            return "error"
+        return "pass"
+
+    def attribute_weights(self) -> dict[str, float]:
+        """Buffer weight w(a) = sum of scores, discounted by how specific a is to violations.
+
+        Attributes that merely rode along with an early hit ("hitchhikers") get sampled as
+        often as the real trigger but violate no more often than the rest, so each weight is
+        multiplied by the violation-rate contrast (rate with a minus rate without a) measured
+        over every scored candidate of the search.
+        """
+        weights: dict[str, float] = {}
+        for entry in self.buffer:
+            for attribute in entry.attributes:
+                weights[attribute] = weights.get(attribute, 0.0) + float(entry.score or 0)
+        if not self.attribute_stats or not self.scored:
+            return weights
+        for attribute in weights:
+            n_a, v_a = self.attribute_stats.get(attribute, [0, 0])
+            rest_n, rest_v = self.scored - n_a, self.violating - v_a
+            with_a = v_a / n_a if n_a else 0.0
+            without = rest_v / rest_n if rest_n else 0.0
+            weights[attribute] *= max(0.0, with_a - without)
+        return weights
+
+    def top_attributes(self, n: int = 3) -> list[str]:
+        """Attributes of the final buffer ranked by `attribute_weights`."""
+        weights = self.attribute_weights()
+        return [a for a, w in sorted(weights.items(), key=lambda kv: -kv[1])[:n] if w > 0]

@@ -1,0 +1,265 @@
+"""Offline TURF index build (paper D.1.1, Algorithm 1), resumable and incremental.
+
+extract 10 query + 10 response attributes per example (cached by content hash) → embed each
+distinct attribute string once (cached) → k-means over query attributes, weighted by how often
+each string occurs (the same as clustering all 10N vectors) → summaries → hnswlib over the
+response attributes → posting lists → write the arrays, then `meta.json` last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..embed import BuiltinEmbedder, Embedder, get_embedder
+from ..errors import ConfigError, InputError
+from .data import TrainingExample, as_examples, load_examples
+from .extract import (
+    ATTRIBUTES_PER_TEXT,
+    AttributeCache,
+    CachedExtractor,
+    Extractor,
+    Kind,
+    get_extractor,
+    safe_name,
+)
+from .index import FORMAT_VERSION, META, TurfIndex
+from .store import EmbeddingCache, Progress, embed_cached
+
+__all__ = ["abuild_index", "build_index", "cluster_attributes", "default_clusters",
+           "extract_ids"]
+
+
+def default_clusters(n_distinct: int) -> int:
+    """~sqrt(#distinct query attributes), clipped to [8, 2000] and to the data."""
+    return max(1, min(n_distinct, max(8, min(2000, round(math.sqrt(n_distinct))))))
+
+
+async def extract_ids(extractor: Extractor, texts: Sequence[str], kind: Kind,
+                      vocab: dict[str, int], *, batch_size: int = 512,
+                      show: bool = True) -> np.ndarray:
+    """Attributes of every text as ids into `vocab` (grown in place); -1 pads short rows."""
+    ids = np.full((len(texts), ATTRIBUTES_PER_TEXT), -1, dtype=np.int32)
+    progress = Progress(f"extracting {kind} attributes", len(texts), enabled=show)
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start:start + batch_size]
+        for row, attrs in enumerate(await extractor.extract(batch, kind), start):
+            for col, attr in enumerate(attrs[:ATTRIBUTES_PER_TEXT]):
+                ids[row, col] = vocab.setdefault(attr, len(vocab))
+        progress.update(start + len(batch))
+    progress.finish()
+    return ids
+
+
+def cluster_attributes(vectors: np.ndarray, weights: np.ndarray, k: int,
+                       seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(unit centroids, label per row); rows are labelled by cosine, as queries will be."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    k = max(1, min(k, len(vectors)))
+    model = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=max(2048, 4 * k),
+                            n_init=3, max_iter=30, reassignment_ratio=0.01)
+    model.fit(vectors, sample_weight=weights.astype(np.float64))
+    centroids = model.cluster_centers_.astype(np.float32)
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    labels = np.empty(len(vectors), dtype=np.int32)
+    step = 16384
+    for start in range(0, len(vectors), step):
+        labels[start:start + step] = (vectors[start:start + step] @ centroids.T).argmax(axis=1)
+    return centroids, labels
+
+
+def summarise_clusters(strings: Sequence[str], vectors: np.ndarray, labels: np.ndarray,
+                       counts: np.ndarray, centroids: np.ndarray) -> list[str]:
+    """Each cluster's most frequent string among its near-central members."""
+    central = np.einsum("ij,ij->i", vectors, centroids[labels])
+    best_cos = np.full(len(centroids), -2.0, dtype=np.float32)
+    np.maximum.at(best_cos, labels, central)
+    near = central >= best_cos[labels] - 0.05
+    order = np.lexsort((-central, -counts, ~near, labels))  # by cluster, near, freq, cos
+    summaries = [""] * len(centroids)
+    seen = np.zeros(len(centroids), dtype=bool)
+    for row in order:
+        cluster = labels[row]
+        if not seen[cluster]:
+            seen[cluster] = True
+            summaries[cluster] = strings[row]
+    return summaries
+
+
+def _dedupe_rows(matrix: np.ndarray) -> np.ndarray:
+    out = np.sort(matrix, axis=1)
+    dup = np.zeros_like(out, dtype=bool)
+    dup[:, 1:] = out[:, 1:] == out[:, :-1]
+    out[dup] = -1
+    return np.sort(out, axis=1)[:, ::-1].copy()
+
+
+def _postings(ids: np.ndarray, n_strings: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rows, cols = np.nonzero(ids >= 0)
+    strings = ids[rows, cols]
+    rng = np.random.default_rng(seed)
+    shuffle = rng.permutation(len(rows))
+    rows, strings = rows[shuffle], strings[shuffle]
+    order = np.argsort(strings, kind="stable")
+    indptr = np.zeros(n_strings + 1, dtype=np.int64)
+    np.cumsum(np.bincount(strings, minlength=n_strings), out=indptr[1:])
+    return indptr, rows[order].astype(np.int32)
+
+
+def _prepare_embedder(spec: Embedder | str, strings: list[str], cache_dir: Path,
+                      show: bool) -> tuple[Embedder, str]:
+    if not isinstance(spec, str):
+        return spec, getattr(spec, "spec", spec.name)
+    if spec.strip() in ("", "builtin"):
+        state = cache_dir / "builtin"
+        if (state / "embedder.json").exists():
+            return BuiltinEmbedder.load(state), "builtin"
+        started = time.perf_counter()
+        embedder = BuiltinEmbedder().fit(strings)
+        embedder.save(state)
+        if show:
+            _log(f"built-in embedder fitted in {time.perf_counter() - started:.1f}s")
+        return embedder, "builtin"
+    return get_embedder(spec), spec.strip()
+
+
+def _log(text: str) -> None:
+    import sys
+
+    print(f"turf: {text}", file=sys.stderr, flush=True)
+
+
+def _write_examples(out: Path, examples: Sequence[TrainingExample]) -> np.ndarray:
+    offsets = np.empty(len(examples), dtype=np.int64)
+    position = 0
+    with (out / "examples.jsonl").open("wb") as handle:
+        for i, ex in enumerate(examples):
+            line = json.dumps({"prompt": ex.prompt, "response": ex.response,
+                               "source": ex.source}, ensure_ascii=False).encode() + b"\n"
+            offsets[i] = position
+            position += len(line)
+            handle.write(line)
+    return offsets
+
+
+async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
+                       extractor: Extractor | str = "lab", embedder: Embedder | str = "builtin",
+                       clusters: int | None = None, seed: int = 0, batch_size: int = 512,
+                       show_progress: bool = True, hnsw_threads: int | None = None) -> TurfIndex:
+    """Build (or incrementally rebuild) an index in `out`; caches live in `out/cache`."""
+    started = time.perf_counter()
+    out = Path(out)
+    examples = load_examples(data) if isinstance(data, str | Path) else as_examples(data)
+    if not examples:
+        raise InputError("dataset has no examples", path=str(data) if isinstance(
+            data, str | Path) else None)
+    if clusters is not None and clusters < 1:
+        raise ConfigError(f"--clusters must be >= 1, got {clusters}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / META).unlink(missing_ok=True)  # the index is invalid until meta.json is rewritten
+    cache_dir = out / "cache"
+    inner = get_extractor(extractor) if isinstance(extractor, str) else extractor
+    attr_cache = AttributeCache(cache_dir / "attributes.sqlite")
+    cached = CachedExtractor(inner, attr_cache)
+    try:
+        q_vocab: dict[str, int] = {}
+        r_vocab: dict[str, int] = {}
+        q_ids = await extract_ids(cached, [e.prompt for e in examples], "query", q_vocab,
+                                  batch_size=batch_size, show=show_progress)
+        r_ids = await extract_ids(cached, [e.response for e in examples], "response", r_vocab,
+                                  batch_size=batch_size, show=show_progress)
+    finally:
+        attr_cache.close()
+    q_strings, r_strings = list(q_vocab), list(r_vocab)
+    del q_vocab, r_vocab
+    if not q_strings or not r_strings:
+        raise InputError("the extractor produced no attributes for this dataset")
+    extracted = time.perf_counter()
+
+    emb, emb_spec = _prepare_embedder(embedder, q_strings + r_strings, cache_dir, show_progress)
+    emb_cache = EmbeddingCache(cache_dir / "embeddings" / safe_name(emb.name))
+    q_vecs = embed_cached(emb, q_strings, emb_cache, label="query attributes",
+                          show=show_progress)
+    r_vecs = embed_cached(emb, r_strings, emb_cache, label="response attributes",
+                          show=show_progress)
+    dim = int(q_vecs.shape[1])
+    embedded = time.perf_counter()
+
+    q_counts = np.bincount(q_ids[q_ids >= 0], minlength=len(q_strings)).astype(np.int64)
+    k = clusters or default_clusters(len(q_strings))
+    if show_progress:
+        _log(f"k-means: {k} clusters over {len(q_strings)} distinct query attributes "
+             f"({int(q_counts.sum())} occurrences)")
+    centroids, labels = cluster_attributes(q_vecs, q_counts, k, seed)
+    summaries = summarise_clusters(q_strings, q_vecs, labels, q_counts, centroids)
+    example_clusters = _dedupe_rows(np.where(q_ids >= 0, labels[np.maximum(q_ids, 0)], -1))
+    cluster_sizes = np.bincount(example_clusters[example_clusters >= 0],
+                                minlength=len(centroids)).astype(np.int64)
+    clustered = time.perf_counter()
+
+    import hnswlib
+
+    if show_progress:
+        _log(f"hnswlib: indexing {len(r_strings)} distinct response attributes")
+    hnsw = hnswlib.Index(space="cosine", dim=dim)
+    hnsw.init_index(max_elements=len(r_strings), ef_construction=100, M=16, random_seed=seed)
+    hnsw.add_items(r_vecs, np.arange(len(r_strings)),
+                   num_threads=hnsw_threads or min(4, os.cpu_count() or 1))
+    hnsw.save_index(str(out / "responses.hnsw"))
+    del hnsw, r_vecs, q_vecs
+    indptr, postings = _postings(r_ids, len(r_strings), seed)
+
+    sources = sorted({e.source for e in examples})
+    source_index = {s: i for i, s in enumerate(sources)}
+    arrays = {
+        "query_ids": q_ids, "response_ids": r_ids, "example_clusters": example_clusters,
+        "cluster_sizes": cluster_sizes, "centroids": centroids, "query_attr_cluster": labels,
+        "posting_indptr": indptr, "posting_examples": postings,
+        "source_ids": np.array([source_index[e.source] for e in examples], dtype=np.int32),
+        "example_offsets": _write_examples(out, examples),
+    }
+    for name, array in arrays.items():
+        np.save(out / f"{name}.npy", array)
+    for name, obj in (("sources.json", sources), ("cluster_summaries.json", summaries),
+                      ("query_attributes.json", q_strings),
+                      ("response_attributes.json", r_strings)):
+        (out / name).write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    if isinstance(emb, BuiltinEmbedder):
+        shutil.rmtree(out / "embedder", ignore_errors=True)
+        emb.save(out / "embedder")
+    finished = time.perf_counter()
+    meta = {
+        "format_version": FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "data": str(data) if isinstance(data, str | Path) else "<records>",
+        "n_examples": len(examples), "n_query_attributes": len(q_strings),
+        "n_response_attributes": len(r_strings), "n_clusters": int(len(centroids)),
+        "seed": seed, "extractor": inner.name,
+        "embedder": {"spec": emb_spec, "name": emb.name, "dim": dim},
+        "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},
+        "timings_s": {"extract": round(extracted - started, 2),
+                      "embed": round(embedded - extracted, 2),
+                      "cluster": round(clustered - embedded, 2),
+                      "total": round(finished - started, 2)},
+    }
+    tmp = out / (META + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    os.replace(tmp, out / META)
+    if show_progress:
+        _log(f"index written to {out} ({len(examples)} examples, {len(centroids)} clusters, "
+             f"{finished - started:.1f}s)")
+    return TurfIndex(out)
+
+
+def build_index(data: str | Path | Sequence[Any], out: str | Path, **kwargs: Any) -> TurfIndex:
+    """Synchronous `abuild_index` (for scripts and the CLI)."""
+    return asyncio.run(abuild_index(data, out, **kwargs))

@@ -1,0 +1,105 @@
+"""Two-judge crux extraction (paper D.1.2): what in the response violated the rubric.
+
+A blind judge lists the response's attributes without the rubric (so it describes what the
+response does, not how it falls short); an informed judge picks the 3 most responsible. With no
+crux model, the extractor plays the blind judge and a rule plays the informed one: the lab's
+detector vocabulary when the rubric names a lab detector, otherwise the data decide (the caller
+keeps the attributes whose retrievals are most concentrated).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import ConfigError, InputError
+from ..models.base import Model
+from ..rubrics import Rubric
+from .extract import Extractor, ModelExtractor
+
+__all__ = ["RubricInfo", "choose_by_rule", "extract_crux", "resolve_rubric"]
+
+
+@dataclass(frozen=True)
+class RubricInfo:
+    name: str
+    text: str
+    detector: str | None
+
+
+def resolve_rubric(rubric: Rubric | str | None) -> RubricInfo | None:
+    """A Rubric, a rubric name or path, or free text describing the violated principle."""
+    if rubric is None:
+        return None
+    if isinstance(rubric, Rubric):
+        return RubricInfo(rubric.name, rubric.render(), rubric.detector_name)
+    text = rubric.strip()
+    if not text:
+        return None
+    if "\n" not in text and len(text) < 200:
+        from ..rubrics import get_rubric
+
+        try:
+            found = get_rubric(text)
+        except (ConfigError, InputError, OSError):
+            pass
+        else:
+            return RubricInfo(found.name, found.render(), found.detector_name)
+    return RubricInfo("custom", text, None)
+
+
+def _detector_words(detector: str | None) -> tuple[str, ...]:
+    if not detector:
+        return ()
+    try:
+        from ..lab.roles import CRUX_WORDS
+    except ImportError:
+        return ()
+    return tuple(CRUX_WORDS.get(detector, ()))
+
+
+def choose_by_rule(attributes: Sequence[str], rubric: RubricInfo | None) -> list[str]:
+    """Attributes whose wording matches the rubric's detector, best first (may be empty)."""
+    words = _detector_words(rubric.detector if rubric else None)
+    if not words:
+        return []
+    scored = [(sum(w in a.lower() for w in words), i, a) for i, a in enumerate(attributes)]
+    return [a for score, _, a in sorted(scored, key=lambda t: (-t[0], t[1])) if score > 0][:3]
+
+
+async def extract_crux(response: str, rubric: RubricInfo | None, *, extractor: Extractor,
+                       model: Model | None = None) -> tuple[list[str], list[str]]:
+    """(blind attributes, crux). An empty crux means: let the data choose among the blind."""
+    if model is None:
+        blind = (await extractor.extract([response], "response"))[0]
+        return blind, choose_by_rule(blind, rubric)
+    judge = ModelExtractor(model)
+    blind = (await judge.extract([response], "response"))[0]
+    if rubric is None:
+        return blind, []
+    from .. import prompts
+    from ..roles import structured_call
+
+    detector = f' detector="{rubric.detector}"' if rubric.detector else ""
+    user = (f'<rubric name="{rubric.name}"{detector}>\n{rubric.text}\n</rubric>\n'
+            + prompts.tagged("attributes", "\n".join(blind)))
+    picked = await structured_call(
+        judge.client, prompts.CRUX, user,
+        lambda reply: prompts.parse_string_list("crux", reply, expected=3))
+    lowered = {a.lower(): a for a in blind}
+    crux = [lowered.get(p.lower().strip(), p.strip()) for p in picked]
+    return blind, [c for c in dict.fromkeys(crux) if c][:3]
+
+
+def crux_phrase(attribute: str) -> str:
+    """'The response provides code' → 'provides code' (for the one-line explanation)."""
+    text = attribute.strip().rstrip(".")
+    for prefix in ("the response ", "the assistant ", "response "):
+        if text.lower().startswith(prefix):
+            return text[len(prefix):]
+    return text[:1].lower() + text[1:] if text else text
+
+
+def dumps(items: Sequence[str]) -> str:
+    return json.dumps(list(items))

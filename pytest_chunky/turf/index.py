@@ -1,0 +1,178 @@
+"""A built TURF index on disk, and the lookups attribution needs.
+
+Layout (numpy arrays, JSON and one hnswlib file; never pickle): per example its 10 query- and
+10 response-attribute ids; the distinct attribute strings; the query-attribute clusters with
+their centroids and one-line summaries; posting lists from response attribute to examples; an
+hnswlib (cosine) index over the distinct response-attribute embeddings; the examples themselves.
+`meta.json` is written last and carries `format_version`; any other version is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..embed import BuiltinEmbedder, Embedder, get_embedder
+from ..errors import InputError
+from .data import TrainingExample
+
+FORMAT_VERSION = 1
+META = "meta.json"
+
+__all__ = ["FORMAT_VERSION", "TurfIndex", "load_index"]
+
+
+def _rebuild_hint(directory: Path) -> str:
+    return f"rebuild it with: chunky index build DATA.jsonl --out {directory}"
+
+
+class TurfIndex:
+    """A loaded index. Arrays are memory-light; the hnswlib file and texts load on first use."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+        meta_path = self.dir / META
+        try:
+            self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"no TURF index here (missing {META}); "
+                             f"{_rebuild_hint(self.dir)}", path=str(self.dir)) from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(f"unreadable index metadata ({exc}); {_rebuild_hint(self.dir)}",
+                             path=str(meta_path)) from None
+        version = self.meta.get("format_version")
+        if version != FORMAT_VERSION:
+            raise InputError(
+                f"index format version {version!r} is not the version this pytest-chunky reads "
+                f"({FORMAT_VERSION}); {_rebuild_hint(self.dir)}", path=str(meta_path),
+                field="format_version")
+        self.sources: list[str] = self._json("sources.json")
+        self.source_ids = self._npy("source_ids.npy")
+        self.query_ids = self._npy("query_ids.npy")
+        self.response_ids = self._npy("response_ids.npy")
+        self.example_clusters = self._npy("example_clusters.npy")
+        self.cluster_sizes = self._npy("cluster_sizes.npy")
+        self.centroids = self._npy("centroids.npy")
+        self.query_attr_cluster = self._npy("query_attr_cluster.npy")
+        self.posting_indptr = self._npy("posting_indptr.npy")
+        self.posting_examples = self._npy("posting_examples.npy")
+        self.offsets = self._npy("example_offsets.npy")
+        self.summaries: list[str] = self._json("cluster_summaries.json")
+        self.n_examples = int(self.meta["n_examples"])
+        self.source_counts = np.bincount(self.source_ids, minlength=len(self.sources))
+        self._embedder: Embedder | None = None
+        self._hnsw: Any = None
+        self._texts: list[TrainingExample] | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+    def _npy(self, name: str) -> np.ndarray:
+        try:
+            return np.load(self.dir / name, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"index file is missing or damaged ({exc}); "
+                             f"{_rebuild_hint(self.dir)}", path=str(self.dir / name)) from None
+
+    def _json(self, name: str) -> Any:
+        try:
+            return json.loads((self.dir / name).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(f"index file is missing or damaged ({exc}); "
+                             f"{_rebuild_hint(self.dir)}", path=str(self.dir / name)) from None
+
+    @cached_property
+    def query_attributes(self) -> list[str]:
+        return list(self._json("query_attributes.json"))
+
+    @cached_property
+    def response_attributes(self) -> list[str]:
+        return list(self._json("response_attributes.json"))
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            spec = str(self.meta["embedder"]["spec"])
+            if spec == "builtin":
+                self._embedder = BuiltinEmbedder.load(self.dir / "embedder")
+            else:
+                self._embedder = get_embedder(spec)
+        return self._embedder
+
+    @property
+    def hnsw(self) -> Any:
+        if self._hnsw is None:
+            import hnswlib
+
+            index = hnswlib.Index(space="cosine", dim=int(self.meta["embedder"]["dim"]))
+            index.load_index(str(self.dir / "responses.hnsw"),
+                             max_elements=int(self.meta["n_response_attributes"]))
+            index.set_num_threads(1)
+            self._hnsw = index
+        return self._hnsw
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.centroids.shape[0])
+
+    # -- lookups ---------------------------------------------------------------------------
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed(texts)
+
+    def nearest_clusters(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Paper eq. 5: the centroid of highest cosine for each row."""
+        sims = vectors @ self.centroids.T
+        best = sims.argmax(axis=1)
+        return best, sims[np.arange(len(best)), best]
+
+    def retrieve(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The k training examples whose response attributes are nearest to `vector`.
+
+        Each distinct attribute string is stored once, so neighbours are expanded through the
+        posting lists (shuffled at build time, so a very common string contributes a random
+        sample of its examples). Returns (examples, cosine, attribute id), nearest first.
+        """
+        k = max(1, min(k, self.n_examples))
+        total = int(self.meta["n_response_attributes"])
+        want = min(total, 32)
+        while True:
+            self.hnsw.set_ef(max(want, 64))
+            found, dists = self.hnsw.knn_query(vector.reshape(1, -1), k=want)
+            labels, sims = found[0].astype(np.int64), 1.0 - dists[0]
+            starts, ends = self.posting_indptr[labels], self.posting_indptr[labels + 1]
+            flat = np.concatenate([self.posting_examples[s:e]
+                                   for s, e in zip(starts, ends, strict=True)])
+            _, first = np.unique(flat, return_index=True)
+            if len(first) >= k or want >= total:
+                break
+            want = min(total, want * 4)
+        owner = np.repeat(np.arange(len(labels)), ends - starts)
+        first.sort()
+        first = first[:k]
+        return flat[first], sims[owner[first]].astype(np.float32), labels[owner[first]]
+
+    def example(self, i: int) -> TrainingExample:
+        if self._texts is not None:
+            return self._texts[i]
+        with (self.dir / "examples.jsonl").open("rb") as handle:
+            handle.seek(int(self.offsets[i]))
+            obj = json.loads(handle.readline())
+        return TrainingExample(obj["prompt"], obj["response"], obj["source"])
+
+    def examples(self) -> list[TrainingExample]:
+        """All examples (loaded once, for keyword search)."""
+        if self._texts is None:
+            with (self.dir / "examples.jsonl").open(encoding="utf-8") as handle:
+                self._texts = [TrainingExample(o["prompt"], o["response"], o["source"])
+                               for o in map(json.loads, handle)]
+        return self._texts
+
+    def __repr__(self) -> str:
+        return (f"<TurfIndex {self.dir} examples={self.n_examples} "
+                f"clusters={self.n_clusters} embedder={self.meta['embedder']['spec']}>")
+
+
+def load_index(directory: str | Path) -> TurfIndex:
+    return TurfIndex(directory)

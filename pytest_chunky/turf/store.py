@@ -1,0 +1,128 @@
+"""Build-time helpers: an append-only embedding cache and a progress reporter.
+
+Embeddings are cached per embedder as numbered .npy parts (keys + vectors), one part per flush,
+so an interrupted build loses at most one batch and nothing is ever pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from ..embed import Embedder
+
+__all__ = ["EmbeddingCache", "Progress", "string_key"]
+
+
+def string_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class Progress:
+    """One stderr line at most every `every` seconds: done/total, rate and ETA."""
+
+    def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
+                 every: float = 2.0, enabled: bool = True) -> None:
+        self.label = label
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.every = every
+        self.enabled = enabled
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.done = 0
+
+    def update(self, done: int, *, force: bool = False) -> None:
+        self.done = done
+        now = time.perf_counter()
+        if not self.enabled or (not force and now - self.last < self.every):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = done / elapsed
+        eta = (self.total - done) / rate if rate > 0 else float("inf")
+        eta_text = f"{eta:.0f}s" if eta != float("inf") else "?"
+        print(f"turf: {self.label} {done}/{self.total} ({rate:.0f}/s, ETA {eta_text})",
+              file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        self.update(self.total, force=True)
+
+
+class EmbeddingCache:
+    """string key → vector for one embedder; parts are `part-NNNNN.keys.npy/.vecs.npy`."""
+
+    def __init__(self, directory: str | Path, dim: int | None = None) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._rows: dict[bytes, tuple[int, int]] = {}
+        self._parts: list[np.ndarray] = []
+        for keys_path in sorted(self.dir.glob("part-*.keys.npy")):
+            vecs_path = keys_path.with_name(keys_path.name.replace(".keys.", ".vecs."))
+            try:
+                keys = np.load(keys_path, allow_pickle=False)
+                vecs = np.load(vecs_path, allow_pickle=False)
+            except (OSError, ValueError):
+                continue  # a part cut short by an interruption: recompute those strings
+            if len(keys) != len(vecs) or (dim is not None and vecs.shape[1] != dim):
+                continue
+            part = len(self._parts)
+            self._parts.append(vecs)
+            for row, key in enumerate(keys.tolist()):
+                self._rows[key] = (part, row)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def missing(self, keys: Sequence[bytes]) -> list[int]:
+        return [i for i, key in enumerate(keys) if key not in self._rows]
+
+    def add(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:
+        if not len(keys):
+            return
+        number = len(list(self.dir.glob("part-*.keys.npy")))
+        stem = self.dir / f"part-{number:05d}"
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        np.save(f"{stem}.vecs.npy", vectors)
+        np.save(f"{stem}.keys.npy", np.array(list(keys), dtype="S16"))  # keys last: commit mark
+        part = len(self._parts)
+        self._parts.append(vectors)
+        for row, key in enumerate(keys):
+            self._rows[key] = (part, row)
+
+    def get(self, keys: Sequence[bytes], dim: int) -> np.ndarray:
+        out = np.empty((len(keys), dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            part, row = self._rows[key]
+            out[i] = self._parts[part][row]
+        return out
+
+
+def embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None, *,
+                 label: str, batch: int = 20000, show: bool = True) -> np.ndarray:
+    """Embed each string once, reusing and extending the cache in flushed batches."""
+    if cache is None:
+        progress = Progress(f"embedding {label}", len(texts), enabled=show)
+        parts = []
+        for start in range(0, len(texts), batch):
+            parts.append(embedder.embed(texts[start:start + batch]))
+            progress.update(min(start + batch, len(texts)))
+        progress.finish()
+        return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    keys = [string_key(t) for t in texts]
+    todo = cache.missing(keys)
+    progress = Progress(f"embedding {label} ({len(texts) - len(todo)} cached)", len(todo),
+                        enabled=show)
+    for start in range(0, len(todo), batch):
+        chunk = todo[start:start + batch]
+        vectors = embedder.embed([texts[i] for i in chunk])
+        cache.add([keys[i] for i in chunk], vectors)
+        progress.update(start + len(chunk))
+    progress.finish()
+    return cache.get(keys, embedder.dim)
