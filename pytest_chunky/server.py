@@ -176,6 +176,7 @@ class ModelServer(ThreadingHTTPServer):
     """The HTTP server plus the event-loop thread that runs the model's coroutines."""
 
     daemon_threads = True
+    request_queue_size = 256  # benchmarks open many connections at once; 5 would stall SYNs
 
     def __init__(self, model: Model, host: str, port: int, faults: FaultConfig) -> None:
         super().__init__((host, port), _Handler)
