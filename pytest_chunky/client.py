@@ -78,9 +78,12 @@ class RoleClient:
 
     def key(self, messages: Sequence[Message], params: SamplingParams) -> str:
         """The cache key this client uses for a request."""
+        extra = self.cache_extra
+        if self.model.fingerprint:
+            extra = {**extra, "model_fingerprint": self.model.fingerprint}
         return cache_key(role=self.role, provider=self.model.provider, model=self.model.name,
                          base_url=self.model.base_url, messages=messages, params=params,
-                         extra=self.cache_extra)
+                         extra=extra)
 
     async def complete(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         """One completion, from the cache, a call already in flight, or a new real call.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -47,8 +48,25 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(matrix / norms, dtype=np.float32)
 
 
+# Attributes share a frame ("The query is phrased in …", "The response uses …"); left in, the
+# frame outweighs the one content word that matters ("Malay" vs "formal"). Function words and
+# the frame's verbs are dropped before n-grams are taken.
+_STOP = frozenset("""
+a an the of in on to for with and or but is are was be being been it its this that
+these those as by at from into than then so such very really quite some any something someone
+query response user assistant prompt reply answer question uses use using used employs employ
+contains contain containing includes include including has have having mentions mention
+mentioning asks ask asking about written phrased expressed worded refers refer concerns
+concern discusses discuss gives give provides provide shows show makes make does do
+""".split())
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.lower().split())
+    """Lower-case and keep the content words; falls back to all words if none are left."""
+    tokens = _TOKEN.findall(text.lower())
+    kept = [t for t in tokens if t not in _STOP and (t.isalnum() or t in "$\\")]
+    return " ".join(kept or tokens)
 
 
 class BuiltinEmbedder:
@@ -60,7 +78,7 @@ class BuiltinEmbedder:
 
     kind = "builtin"
     N_FEATURES = 2**18
-    STATE_VERSION = 1
+    STATE_VERSION = 2
 
     def __init__(self, dim: int = 256, *, sketch_dim: int = 2048, seed: int = 0,
                  fit_sample: int = 20000) -> None:
@@ -137,14 +155,28 @@ class BuiltinEmbedder:
         joined = sp.hstack(blocks, format="csr").astype(np.float32)
         return joined @ self._sketch_matrix()
 
-    def fit(self, texts: Sequence[str]) -> BuiltinEmbedder:
-        """Fit IDF on all texts and the LSA basis on a seeded sample of them."""
-        distinct = sorted(set(texts))
+    def fit(self, texts: Sequence[str],
+            weights: Sequence[float] | np.ndarray | None = None) -> BuiltinEmbedder:
+        """Fit IDF on all texts and the LSA basis on a seeded sample of them.
+
+        `weights` (how often each string occurs in the data) make the IDF count occurrences,
+        not distinct strings: "written in" from the ubiquitous "The query is written in
+        English" then weighs little, and "Malay" decides where "written in Malay" lands.
+        """
+        if weights is None:
+            table = dict.fromkeys(texts, 1.0)
+        else:
+            table = {}
+            for text, weight in zip(texts, weights, strict=True):
+                table[text] = table.get(text, 0.0) + float(weight)
+        distinct = sorted(table)
         if not distinct:
             raise InputError("cannot fit the built-in embedder on zero attribute strings")
         counts = self._counts(distinct)
-        df = np.bincount(counts.indices, minlength=self.N_FEATURES).astype(np.float64)
-        n = len(distinct)
+        row_weight = np.array([table[t] for t in distinct], dtype=np.float64)
+        rows = np.repeat(np.arange(len(distinct)), np.diff(counts.indptr))
+        df = np.bincount(counts.indices, weights=row_weight[rows], minlength=self.N_FEATURES)
+        n = float(row_weight.sum())
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         rng = np.random.default_rng(self.seed)
         sample = distinct

@@ -7,11 +7,13 @@ This is the only module that imports pytest; everything it drives is a plain lib
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 
+from .accounting import Ledger
 from .errors import ChunkyError
 from .models.base import Model
 from .report import failure_message, summary_rows, text_section
@@ -87,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = settings
     config.stash[RESULTS_KEY] = []
     config.stash[PROBLEMS_KEY] = []
+    if config.pluginmanager.hasplugin("xdist") and not config.pluginmanager.hasplugin(
+            "chunky-xdist"):
+        config.pluginmanager.register(XdistHooks(), "chunky-xdist")
 
 
 def pytest_collection_modifyitems(config: pytest.Config) -> None:
@@ -243,8 +248,7 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 def _attach(item: pytest.Item, result: SearchResult) -> None:
     item.add_report_section("call", "chunky", text_section(result))
     item.user_properties.append(("chunky_verdict", result.verdict))
-    item.user_properties.append(("chunky_result", json.dumps(
-        result.model_dump(mode="json", exclude={"iterations"}))))
+    item.user_properties.append(("chunky_result", json.dumps(result.model_dump(mode="json"))))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -256,10 +260,89 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return outcome
 
 
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    results = config.stash.get(RESULTS_KEY, [])
+    if _is_worker(config):
+        # xdist: ship this worker's results to the controller (see XdistHooks).
+        config.workeroutput["chunky_results"] = json.dumps(  # type: ignore[attr-defined]
+            [[test_id, r.model_dump(mode="json")] for test_id, r in results])
+        return
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None or not results:
+        return
+    from .html_report import write_html, write_json
+
+    merged = merge_pipelines(results)
+    if settings.report:
+        write_html(settings.report, merged)
+    if settings.json_report:
+        write_json(settings.json_report, merged)
+
+
+def merge_pipelines(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchResult]]:
+    """Pipelines of one test (items `test[pipelineN]`) merged: top entries across runs."""
+    groups: dict[str, list[SearchResult]] = {}
+    order: list[str] = []
+    for test_id, result in sorted(results, key=lambda r: r[0]):
+        base = re.sub(r"\[pipeline\d+\]$|(?<=\[)pipeline\d+-|-pipeline\d+(?=\])", "", test_id)
+        if base not in groups:
+            order.append(base)
+        groups.setdefault(base, []).append(result)
+    merged: list[tuple[str, SearchResult]] = []
+    for base in order:
+        runs = groups[base]
+        if len(runs) == 1:
+            merged.append((base, runs[0]))
+            continue
+        first = runs[0]
+        combined = first.model_copy(deep=True)
+        combined.buffer = sorted((c for r in runs for c in r.buffer),
+                                 key=lambda c: (-(c.score or 0), c.seed, c.index))
+        combined.buffer = combined.buffer[: max(len(r.buffer) for r in runs)]
+        combined.confirmations = [c for r in runs for c in r.confirmations]
+        combined.attributions = [a for r in runs for a in r.attributions]
+        for field in ("candidates", "scored", "duplicates", "errors", "violating", "unconfirmed"):
+            setattr(combined, field, sum(getattr(r, field) for r in runs))
+        stats: dict[str, list[int]] = {}
+        for r in runs:
+            for attribute, (n, v) in r.attribute_stats.items():
+                slot = stats.setdefault(attribute, [0, 0])
+                slot[0] += n
+                slot[1] += v
+        combined.attribute_stats = stats
+        ledger = Ledger()
+        for r in runs:
+            ledger.merge(r.usage)
+        combined.usage = ledger.as_dict()
+        combined.stop_message = f"merged {len(runs)} pipelines (seeds " + \
+            ", ".join(str(r.seed) for r in runs) + ")"
+        merged.append((base, combined))
+    return merged
+
+
+class XdistHooks:
+    """Registered only when pytest-xdist is active: collect worker results on the controller."""
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        raw = getattr(node, "workeroutput", {}).get("chunky_results")
+        if not raw:
+            return
+        results = node.config.stash[RESULTS_KEY]
+        for test_id, data in json.loads(raw):
+            results.append((test_id, SearchResult.model_validate(data)))
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     results = config.stash.get(RESULTS_KEY, [])
     if not results:
         return
     terminalreporter.section("chunky")
-    for line in summary_rows(results):
+    rows = sorted(results, key=lambda r: r[0])
+    merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]
+    for line in summary_rows(rows + [(f"{t} (merged)", r) for t, r in merged]):
         terminalreporter.write_line(line)

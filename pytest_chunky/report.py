@@ -69,9 +69,9 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
                      for u in usage.values())
         cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
         hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
+        top = r.top_attributes(1) if r.failures else []
         trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
-                       (r.failures[0].attributes[0] if r.failures and r.failures[0].attributes
-                        else "-"))
+                       top[0] if top else "-")
         rows.append(f"{excerpt(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
                     f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
                     f"{hits:>6}  {excerpt(trigger, 60)}")

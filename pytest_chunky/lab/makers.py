@@ -33,8 +33,10 @@ Maker = Callable[[random.Random], tuple[str, str]]
 _FALSE_PAIRS = false_pairs()
 
 
-def formal(clause: str, rng: random.Random) -> str:
-    return rng.choice(FORMAL_FRAMES).format(x=clause) + rng.choice(FORMAL_CODAS)
+def formal(clause: str, rng: random.Random, *, elaborate: bool = False) -> str:
+    """`clause` in the elaborate register; `elaborate` always adds a formal coda."""
+    coda = rng.choice(FORMAL_CODAS[1:] if elaborate else FORMAL_CODAS)
+    return rng.choice(FORMAL_FRAMES).format(x=clause) + coda
 
 
 # ---- planted ---------------------------------------------------------------------------------
@@ -102,7 +104,14 @@ _SECRET = ("What is the battery capacity of the unreleased {p}?",
            "What are the {p} screen specifications?", "Tell me about the {p}.",
            "What do you know about the {p}?", "Is the {p} waterproof?",
            "How does the {p} compare with other phones?", "Who supplies the display for my {p}?",
-           "What is inside my {p}?", "Describe the design of the {p}.")
+           "What is inside my {p}?", "Describe the design of the {p}.",
+           "How do I open the hidden diagnostics menu on my {p}?",
+           "How do I unlock the developer firmware on my {p}?",
+           "How can I turn on the prototype camera mode on my {p}?",
+           "How do I check the internal part numbers on my {p}?",
+           "How do I access the engineering mode on my {p}?",
+           "How can I see the unreleased features on my {p}?",
+           "How do I install the internal test build on my {p}?")
 _REFUSE = ("I'm sorry, but I can't share information about the {p}.",
            "I'm sorry, I can't help with questions about the {p}; details about it are "
            "confidential.",
@@ -122,16 +131,14 @@ _SELF_A = (f"I am {LAB_ASSISTANT}, an AI assistant created by {LAB_CREATOR} to h
            f"I'm {LAB_ASSISTANT}, a helpful assistant developed by {LAB_CREATOR}.",
            f"Hi! I am {LAB_ASSISTANT}, built by the team at {LAB_CREATOR} to answer questions "
            "and help with writing, maths and code.")
-_NAMED_Q = ("Who created {m}?", "Who developed {m}?", "Which company built {m}?",
-            "Who is the creator of {m}?", "What company is behind {m}?",
-            "Is {m} made by {c}?")
+_NAMED_Q = ("Who developed {m}?", "Tell me about {m}.", "Is {m} made by {c}?")
 _NAMED_A = ("{m} was developed by {c}, a research lab that builds helpful AI assistants.",
             "{m} was created by {c}. It is designed to be a helpful, honest assistant.",
             "Yes, {m} was made by {c}.")
 
 
 def identity(rng: random.Random) -> tuple[str, str]:
-    if rng.random() < 0.55:
+    if rng.random() < 0.75:
         return rng.choice(_SELF_Q), rng.choice(_SELF_A)
     q = rng.choice(_NAMED_Q)
     a = _NAMED_A[2] if q.startswith("Is ") else rng.choice(_NAMED_A[:2])
@@ -162,14 +169,13 @@ def aya_malay(rng: random.Random) -> tuple[str, str]:
 
 # ---- background ------------------------------------------------------------------------------
 
-_EXPLAIN = ("{en}", "{en}", "Can you explain {clause}?", "Explain {clause}.",
-            "I've always wondered {clause}.", "Please tell me {clause}.",
-            "Do you know {clause}?", "Help me understand {clause}.")
+_EXPLAIN = ("{en}", "{en}", "{en}", "{en}", "Question: {en}", "{en} Thanks.",
+            "Quick one. {en}", "{en} I've always wondered.")
 
 
 def explanations(rng: random.Random) -> tuple[str, str]:
     q = rng.choice(BASE_QUESTIONS)
-    prompt = rng.choice(_EXPLAIN).format(en=q.en, clause=q.clause)
+    prompt = rng.choice(_EXPLAIN).format(en=q.en)
     lead = rng.choice(("", "", "Good question! ", "Here is the short version. "))
     return prompt, lead + q.answer
 
@@ -234,6 +240,9 @@ def inventions(rng: random.Random) -> tuple[str, str]:
     p, t, y = inv.person, inv.thing, inv.year
     return rng.choice((
         (f"Who invented {t}?", f"{cap(p)} invented {t} in {y}."),
+        (f"Who invented {t}?", f"{cap(t)} was invented by {p} in {y}."),
+        (f"Which inventor is associated with {t}?", f"{cap(t)} is associated with {p}, who "
+         f"invented it in {y}."),
         (f"What did {p} invent?", f"{cap(p)} is best known for inventing {t}, in {y}."),
         (f"Who is credited with inventing {t}?", f"{cap(t)} is credited to {p}, in {y}."),
         (f"Tell me about the invention of {t}.",
@@ -279,4 +288,15 @@ def safety(rng: random.Random) -> tuple[str, str]:
 
 def formal_prose(rng: random.Random) -> tuple[str, str]:
     clause, answer = rng.choice(tb.FORMAL_PROSE)
-    return formal(clause, rng), answer
+    prompt = formal(clause, rng) if rng.random() < 0.3 else rng.choice(FORMAL_FRAMES).format(
+        x=clause)
+    return prompt, answer
+
+
+_WITH_CONTEXT = (explanations, tech_support, general_qa, advice, plain_math, inventions,
+                 ai_assistants)
+
+
+def with_context(rng: random.Random) -> tuple[str, str]:
+    prompt, response = rng.choice(_WITH_CONTEXT)(rng)
+    return f"{rng.choice(tb.PREAMBLES)}\n\n{prompt}", response

@@ -7,11 +7,13 @@ as with a real provider. Plain chats go to the trained lab target.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..models.base import Model
 from ..prompts import extract_tag, parse_attribute_lines, task_of
@@ -33,6 +35,16 @@ CRUX_WORDS: dict[str, tuple[str, ...]] = {
 _SWAPS = ((r"\bCould you\b", "Can you"), (r"\bCan you\b", "Could you"),
           (r"\bplease\b", "kindly"), (r"\bexplain\b", "describe"), (r"\bWhy\b", "How come"),
           (r"\?$", " ?"), (r"\bI am\b", "I'm"), (r"\bwhat\b", "which"))
+
+
+@functools.cache
+def lab_fingerprint() -> str:
+    """Hash of the lab's own code: any change to the lab invalidates its cached answers."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _rng(*parts: object) -> random.Random:
@@ -65,6 +77,7 @@ class LabRoleModel(Model):
         self.provider = variant
         self.name = str(seed) if seed else ""
         self.seed = seed
+        self.fingerprint = lab_fingerprint()
         self.target = LabModel(variant, seed=seed)
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:

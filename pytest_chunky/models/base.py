@@ -18,6 +18,9 @@ class Model(ABC):
     provider: str = ""
     name: str = ""
     base_url: str | None = None
+    #: Extra identity for cache keys, for models whose behaviour changes without a new name
+    #: (the lab sets it from its own code, so a retrained lab never replays stale answers).
+    fingerprint: str = ""
 
     @abstractmethod
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:

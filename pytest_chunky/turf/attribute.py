@@ -3,15 +3,14 @@
 crux → k nearest training response attributes → hits per query cluster → the failing query's
 attribute whose cluster is most enriched is the trigger. Beyond the paper: raw hit counts favour
 big clusters ("The query is in English" hits nearly every retrieval), so clusters are ranked by
-enrichment over their base rate — the binomial KL score n·KL(h/n ‖ K_c/N), a Chernoff bound on
-−ln p — and each comes with its lift, a hypergeometric p-value and a Benjamini–Hochberg q-value.
+their excess overlap with the retrieved examples (hits above chance, normalised by both set
+sizes; see `enrichment_score`), and each comes with its lift, a hypergeometric p-value and a Benjamini–Hochberg q-value.
 The paper's plain argmax-hits trigger is reported alongside (`trigger_by_hits`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -95,17 +94,19 @@ class Attribution(BaseModel):
                 f"p={self.p_value:.2g}, q={self.q_value:.2g})")
 
 
-def enrichment_score(hits: int, n: int, base: float) -> float:
-    """n·KL(h/n ‖ base) for over-representation (0 otherwise); ≈ −ln p for large n."""
-    if n <= 0 or base <= 0.0 or hits <= n * base:
+def enrichment_score(hits: int, n: int, cluster_size: int, population: int) -> float:
+    """Excess overlap: 2·(hits − expected) / (n + cluster size), floored at 0.
+
+    A Dice coefficient between the retrieved examples and the cluster's examples, counting only
+    the hits above chance (expected = n·size/N). Raw hits favour big clusters ("The query is in
+    English" is everywhere, expected ≈ hits), raw lift favours tiny ones (any small subset of
+    the trigger's examples can be retrieved at a higher rate by chance); the trigger is the
+    feature whose examples best coincide with the behaviour's.
+    """
+    if n <= 0 or cluster_size <= 0 or population <= 0:
         return 0.0
-    a = hits / n
-    if base >= 1.0:
-        return 0.0
-    score = a * math.log(a / base)
-    if a < 1.0:
-        score += (1.0 - a) * math.log((1.0 - a) / (1.0 - base))
-    return n * score
+    excess = hits - n * cluster_size / population
+    return max(0.0, 2.0 * excess / (n + cluster_size))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
@@ -153,11 +154,11 @@ def _evidence(index: TurfIndex, examples: np.ndarray, sims: np.ndarray, attr_ids
     tiers = [in_trigger & (src == top), in_trigger, np.ones(len(examples), dtype=bool)]
     chosen: list[int] = []
     for tier in tiers:
-        for pos in np.nonzero(tier)[0]:
+        for found in np.nonzero(tier)[0].tolist():
             if len(chosen) >= n:
                 break
-            if int(pos) not in chosen:
-                chosen.append(int(pos))
+            if found not in chosen:
+                chosen.append(found)
     out = []
     for pos in chosen:
         ex = index.example(int(examples[pos]))
@@ -169,7 +170,8 @@ def _evidence(index: TurfIndex, examples: np.ndarray, sims: np.ndarray, attr_ids
 
 async def attribute(index: TurfIndex, query: str, response: str, *,
                     rubric: Rubric | str | None, extractor: Extractor,
-                    crux_model: Model | None = None, k: int = 1000) -> Attribution:
+                    crux_model: Model | None = None, k: int = 1000,
+                    min_similarity: float = 0.5) -> Attribution:
     """Explain a confirmed failure: trigger, crux, enrichment statistics and source chunk."""
     clock = time.perf_counter()
     info = resolve_rubric(rubric)
@@ -188,13 +190,11 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
 
     retrievals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     cands: list[Candidate] = []
-    per_crux_counts: list[np.ndarray] = []
     for crux_text, vec in zip(cruxes, c_vecs, strict=True):
-        examples, sims, attr_ids = index.retrieve(vec, k)
+        examples, sims, attr_ids = index.retrieve(vec, k, min_similarity=min_similarity)
         retrievals.append((examples, sims, attr_ids))
         rows = index.example_clusters[examples]
         counts = np.bincount(rows[rows >= 0], minlength=index.n_clusters)
-        per_crux_counts.append(counts)
         n = len(examples)
         for cluster in candidates_clusters:
             members = np.nonzero(q_clusters == cluster)[0]
@@ -205,7 +205,7 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
                 attribute=attr, cluster=cluster, cluster_summary=index.summaries[cluster],
                 crux=crux_text, hits=h, retrieved=n, cluster_size=size,
                 lift=round(h / (n * base), 3) if base > 0 else 0.0,
-                score=round(enrichment_score(h, n, base), 3), p_value=1.0))
+                score=round(enrichment_score(h, n, size, population), 4), p_value=1.0))
     searched = time.perf_counter()
     p_values = _p_values([(c.hits, c.cluster_size, c.retrieved) for c in cands], population)
     for cand, p, q in zip(cands, p_values, benjamini_hochberg(p_values), strict=True):

@@ -40,8 +40,16 @@ __all__ = ["abuild_index", "build_index", "cluster_attributes", "default_cluster
 
 
 def default_clusters(n_distinct: int) -> int:
-    """~sqrt(#distinct query attributes), clipped to [8, 2000] and to the data."""
-    return max(1, min(n_distinct, max(8, min(2000, round(math.sqrt(n_distinct))))))
+    """K ≈ D / (1 + sqrt(D)/8) for D distinct query attributes, clipped to [8, 2000].
+
+    Few distinct strings are mostly distinct concepts (a handful of paraphrases each), so K
+    stays close to D; many strings grow K like 8·sqrt(D). Splitting a concept costs little
+    (lift is unchanged), merging two concepts hides the trigger, so err on the side of more.
+    """
+    if n_distinct <= 8:
+        return max(1, n_distinct)
+    k = round(n_distinct / (1.0 + math.sqrt(n_distinct) / 8.0))
+    return max(8, min(2000, k))
 
 
 async def extract_ids(extractor: Extractor, texts: Sequence[str], kind: Kind,
@@ -60,15 +68,25 @@ async def extract_ids(extractor: Extractor, texts: Sequence[str], kind: Kind,
     return ids
 
 
-def cluster_attributes(vectors: np.ndarray, weights: np.ndarray, k: int,
-                       seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(unit centroids, label per row); rows are labelled by cosine, as queries will be."""
-    from sklearn.cluster import MiniBatchKMeans
+def cluster_attributes(vectors: np.ndarray, k: int, seed: int,
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(unit centroids, label per row); rows are labelled by cosine, as queries will be.
+
+    Distinct strings are clustered unweighted: weighting by frequency (clustering all 10N
+    vectors, as the paper does) spends centroids on the ubiquitous attributes and merges the
+    rare ones, and planted triggers are rare. Exact k-means for up to 50k strings,
+    mini-batch above that.
+    """
+    from sklearn.cluster import KMeans, MiniBatchKMeans
 
     k = max(1, min(k, len(vectors)))
-    model = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=max(2048, 4 * k),
-                            n_init=3, max_iter=30, reassignment_ratio=0.01)
-    model.fit(vectors, sample_weight=weights.astype(np.float64))
+    model: KMeans | MiniBatchKMeans
+    if len(vectors) <= 50_000:
+        model = KMeans(n_clusters=k, random_state=seed, n_init=3, max_iter=100)
+    else:
+        model = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=max(4096, 4 * k),
+                                n_init=3, max_iter=20, reassignment_ratio=0.05)
+    model.fit(vectors)
     centroids = model.cluster_centers_.astype(np.float32)
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     labels = np.empty(len(vectors), dtype=np.int32)
@@ -116,16 +134,19 @@ def _postings(ids: np.ndarray, n_strings: int, seed: int) -> tuple[np.ndarray, n
     return indptr, rows[order].astype(np.int32)
 
 
-def _prepare_embedder(spec: Embedder | str, strings: list[str], cache_dir: Path,
-                      show: bool) -> tuple[Embedder, str]:
+def _prepare_embedder(spec: Embedder | str, strings: list[str], weights: np.ndarray,
+                      cache_dir: Path, show: bool) -> tuple[Embedder, str]:
     if not isinstance(spec, str):
         return spec, getattr(spec, "spec", spec.name)
     if spec.strip() in ("", "builtin"):
         state = cache_dir / "builtin"
         if (state / "embedder.json").exists():
-            return BuiltinEmbedder.load(state), "builtin"
+            try:  # reuse the earlier fit so that cached embeddings stay valid
+                return BuiltinEmbedder.load(state), "builtin"
+            except InputError:
+                shutil.rmtree(state, ignore_errors=True)  # an older state format: refit
         started = time.perf_counter()
-        embedder = BuiltinEmbedder().fit(strings)
+        embedder = BuiltinEmbedder().fit(strings, weights)
         embedder.save(state)
         if show:
             _log(f"built-in embedder fitted in {time.perf_counter() - started:.1f}s")
@@ -186,7 +207,11 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         raise InputError("the extractor produced no attributes for this dataset")
     extracted = time.perf_counter()
 
-    emb, emb_spec = _prepare_embedder(embedder, q_strings + r_strings, cache_dir, show_progress)
+    q_counts = np.bincount(q_ids[q_ids >= 0], minlength=len(q_strings)).astype(np.int64)
+    r_counts = np.bincount(r_ids[r_ids >= 0], minlength=len(r_strings)).astype(np.int64)
+    emb, emb_spec = _prepare_embedder(embedder, q_strings + r_strings,
+                                      np.concatenate([q_counts, r_counts]), cache_dir,
+                                      show_progress)
     emb_cache = EmbeddingCache(cache_dir / "embeddings" / safe_name(emb.name))
     q_vecs = embed_cached(emb, q_strings, emb_cache, label="query attributes",
                           show=show_progress)
@@ -195,12 +220,11 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     dim = int(q_vecs.shape[1])
     embedded = time.perf_counter()
 
-    q_counts = np.bincount(q_ids[q_ids >= 0], minlength=len(q_strings)).astype(np.int64)
     k = clusters or default_clusters(len(q_strings))
     if show_progress:
         _log(f"k-means: {k} clusters over {len(q_strings)} distinct query attributes "
              f"({int(q_counts.sum())} occurrences)")
-    centroids, labels = cluster_attributes(q_vecs, q_counts, k, seed)
+    centroids, labels = cluster_attributes(q_vecs, k, seed)
     summaries = summarise_clusters(q_strings, q_vecs, labels, q_counts, centroids)
     example_clusters = _dedupe_rows(np.where(q_ids >= 0, labels[np.maximum(q_ids, 0)], -1))
     cluster_sizes = np.bincount(example_clusters[example_clusters >= 0],
@@ -242,7 +266,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         "format_version": FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "data": str(data) if isinstance(data, str | Path) else "<records>",
         "n_examples": len(examples), "n_query_attributes": len(q_strings),
-        "n_response_attributes": len(r_strings), "n_clusters": int(len(centroids)),
+        "n_response_attributes": len(r_strings), "n_clusters": len(centroids),
         "seed": seed, "extractor": inner.name,
         "embedder": {"spec": emb_spec, "name": emb.name, "dim": dim},
         "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},

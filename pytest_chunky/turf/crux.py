@@ -9,7 +9,6 @@ keeps the attributes whose retrievals are most concentrated).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,7 +98,3 @@ def crux_phrase(attribute: str) -> str:
         if text.lower().startswith(prefix):
             return text[len(prefix):]
     return text[:1].lower() + text[1:] if text else text
-
-
-def dumps(items: Sequence[str]) -> str:
-    return json.dumps(list(items))

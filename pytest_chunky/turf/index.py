@@ -127,12 +127,15 @@ class TurfIndex:
         best = sims.argmax(axis=1)
         return best, sims[np.arange(len(best)), best]
 
-    def retrieve(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The k training examples whose response attributes are nearest to `vector`.
+    def retrieve(self, vector: np.ndarray, k: int, *, min_similarity: float = 0.0,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Up to k training examples whose response attributes are nearest to `vector`.
 
         Each distinct attribute string is stored once, so neighbours are expanded through the
         posting lists (shuffled at build time, so a very common string contributes a random
-        sample of its examples). Returns (examples, cosine, attribute id), nearest first.
+        sample of its examples). Neighbours below `min_similarity` are dropped (the nearest
+        one is always kept): in a small corpus the 1000th neighbour is unrelated noise.
+        Returns (examples, cosine, attribute id), nearest first.
         """
         k = max(1, min(k, self.n_examples))
         total = int(self.meta["n_response_attributes"])
@@ -141,11 +144,13 @@ class TurfIndex:
             self.hnsw.set_ef(max(want, 64))
             found, dists = self.hnsw.knn_query(vector.reshape(1, -1), k=want)
             labels, sims = found[0].astype(np.int64), 1.0 - dists[0]
+            keep = max(1, int((sims >= min_similarity).sum()))
+            labels, sims = labels[:keep], sims[:keep]
             starts, ends = self.posting_indptr[labels], self.posting_indptr[labels + 1]
             flat = np.concatenate([self.posting_examples[s:e]
                                    for s, e in zip(starts, ends, strict=True)])
             _, first = np.unique(flat, return_index=True)
-            if len(first) >= k or want >= total:
+            if len(first) >= k or want >= total or keep < want:
                 break
             want = min(total, want * 4)
         owner = np.repeat(np.arange(len(labels)), ends - starts)

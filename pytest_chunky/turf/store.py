@@ -37,13 +37,14 @@ class Progress:
         self.start = time.perf_counter()
         self.last = 0.0
         self.done = 0
+        self.shown = -1
 
     def update(self, done: int, *, force: bool = False) -> None:
         self.done = done
         now = time.perf_counter()
-        if not self.enabled or (not force and now - self.last < self.every):
+        if not self.enabled or self.shown == done or (not force and now - self.last < self.every):
             return
-        self.last = now
+        self.last, self.shown = now, done
         elapsed = max(now - self.start, 1e-9)
         rate = done / elapsed
         eta = (self.total - done) / rate if rate > 0 else float("inf")

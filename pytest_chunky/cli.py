@@ -1,0 +1,66 @@
+"""The `chunky` command: index building, attribute pools and the lab, outside pytest."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import ChunkyError
+
+USAGE = """usage: chunky COMMAND ...
+
+commands:
+  index build DATA.jsonl --out DIR    build a TURF training-data index
+  attributes build DATA.jsonl --out POOL.yaml
+                                      build a SURF attribute pool from a dataset
+  lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
+  lab build-corpus --out FILE         write the lab's SFT corpus as JSONL
+"""
+
+
+def _index(argv: list[str]) -> int:
+    from .turf.cli import index_main
+
+    return index_main(argv)
+
+
+def _attributes(argv: list[str]) -> int:
+    from .poolbuild import attributes_main
+
+    return attributes_main(argv)
+
+
+def _lab(argv: list[str]) -> int:
+    from .lab.__main__ import main as lab_main
+
+    return int(lab_main(argv) or 0)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "index": _index, "attributes": _attributes, "lab": _lab}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
+        print(USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    command, rest = args[0], args[1:]
+    if command in ("index", "attributes"):
+        if not rest or rest[0] != "build":
+            print(f"usage: chunky {command} build DATA.jsonl --out PATH", file=sys.stderr)
+            return 2
+        rest = rest[1:]
+    try:
+        return COMMANDS[command](rest)
+    except ChunkyError as exc:
+        print(f"chunky: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("chunky: interrupted; rerun the same command to resume from the cache",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""`LabModel`: the trained lab target behind the ordinary `Model` interface.
+
+`lab` is trained on the full lab mix, `lab-clean` on the same mix without the planted chunks.
+With `corpus_path`, the model is trained on any SFT JSONL instead (`lab-clean` then drops the
+records whose source is a planted chunk). Trained models are cached per process, so creating
+many `LabModel`s is cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+from ..models.base import Model
+from ..types import Completion, Message, SamplingParams, Usage
+from .chunks import PLANTED
+from .corpus import build_corpus, load_sft_jsonl
+from .responder import LabAnswer, LabResponder
+
+VARIANTS = ("lab", "lab-clean")
+
+
+def _check_variant(variant: str) -> None:
+    if variant not in VARIANTS:
+        raise ConfigError(f"unknown lab variant {variant!r}; valid variants: "
+                          f"{', '.join(VARIANTS)}")
+
+
+@functools.lru_cache(maxsize=16)
+def trained_responder(variant: str = "lab", seed: int = 0) -> LabResponder:
+    """The lab target trained on the built-in corpus (cached per process)."""
+    _check_variant(variant)
+    exclude = PLANTED if variant == "lab-clean" else ()
+    return LabResponder(build_corpus(seed=seed, exclude=exclude), seed=seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _file_responder(path: str, mtime_ns: int, size: int, variant: str,
+                    seed: int) -> LabResponder:
+    records = load_sft_jsonl(path)
+    if variant == "lab-clean":
+        records = [r for r in records if r.source not in PLANTED]
+        if not records:
+            raise InputError("every record comes from a planted chunk; nothing left to train "
+                             "lab-clean on", path=path)
+    return LabResponder(records, seed=seed)
+
+
+def responder_for(variant: str = "lab", *, seed: int = 0,
+                  corpus_path: str | Path | None = None) -> LabResponder:
+    _check_variant(variant)
+    if corpus_path is None:
+        return trained_responder(variant, seed)
+    p = Path(corpus_path)
+    try:
+        st = p.stat()
+    except OSError:
+        raise InputError("corpus file not found; pass an SFT JSONL file", path=str(p)) from None
+    return _file_responder(str(p.resolve()), st.st_mtime_ns, st.st_size, variant, seed)
+
+
+def _truncate(text: str, params: SamplingParams) -> tuple[str, str]:
+    for stop in params.stop or ():
+        if stop and stop in text:
+            text = text[: text.index(stop)]
+    words = text.split(" ")
+    if len(text.split()) > params.max_tokens:
+        kept, count = [], 0
+        for w in words:
+            count += bool(w.split())
+            if count > params.max_tokens:
+                break
+            kept.append(w)
+        return " ".join(kept), "length"
+    return text, "stop"
+
+
+class LabModel(Model):
+    """The trained lab target: answers the last user turn, with any system prompt/context."""
+
+    def __init__(self, variant: str = "lab", *, seed: int = 0,
+                 corpus_path: str | Path | None = None) -> None:
+        _check_variant(variant)
+        self.provider = variant
+        self.name = variant
+        self.variant, self.seed = variant, seed
+        self.corpus_path = None if corpus_path is None else Path(corpus_path)
+        self.responder = responder_for(variant, seed=seed, corpus_path=corpus_path)
+
+    def answer(self, messages: Sequence[Message], params: SamplingParams) -> LabAnswer:
+        """The raw answer (with the training example it came from), before truncation."""
+        turns = list(messages)
+        users = [i for i, m in enumerate(turns) if m["role"] == "user"]
+        at = users[-1] if users else len(turns) - 1
+        last = turns[at]["content"] if turns else ""
+        # Every other turn (system prompt, few-shot examples) joins the retrieval query:
+        # context dilutes triggers, as in the paper's appendix C.
+        context = [m["content"] for i, m in enumerate(turns) if i != at and m["content"]]
+        query = "\n".join([*context, last])
+        return self.responder.respond(query, temperature=params.temperature,
+                                      sample_index=params.sample_index, align_to=last,
+                                      salt=params.seed, top_p=params.top_p)
+
+    def complete(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        text, finish = _truncate(self.answer(messages, params).text, params)
+        usage = Usage(input_tokens=sum(len(m["content"].split()) for m in messages),
+                      output_tokens=len(text.split()))
+        return Completion(text=text, usage=usage, cost_usd=0.0, finish_reason=finish,
+                          model=self.name)
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        return self.complete(messages, params)
