@@ -58,7 +58,8 @@ async def abuild_pool(data: str | Path | Sequence[Any], *, size: int = DEFAULT_S
                       cache_dir: str | Path | None = None,
                       show_progress: bool = True) -> list[str]:
     """The pool's attributes, most common cluster first."""
-    from .turf.build import cluster_attributes, extract_ids, summarise_clusters
+    from .turf.build import extract_ids
+    from .turf.cluster import cluster_query_attributes, summarise_clusters
     from .turf.data import as_examples, load_examples
     from .turf.extract import AttributeCache, CachedExtractor, Extractor, get_extractor
 
@@ -84,7 +85,7 @@ async def abuild_pool(data: str | Path | Sequence[Any], *, size: int = DEFAULT_S
            else get_embedder(embedder) if isinstance(embedder, str) else embedder)
     vectors = emb.embed(strings)
     counts = np.bincount(ids[ids >= 0], minlength=len(strings)).astype(np.int64)
-    centroids, labels = cluster_attributes(vectors, min(size, len(strings)), seed)
+    centroids, labels = cluster_query_attributes(vectors, ids, min(size, len(strings)), seed)
     summaries = summarise_clusters(strings, vectors, labels, counts, centroids)
     weight = np.bincount(labels, weights=counts, minlength=len(centroids))
     order = [int(c) for c in np.argsort(-weight, kind="stable") if weight[c] > 0]

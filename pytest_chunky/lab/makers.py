@@ -235,10 +235,21 @@ def arithmetic(rng: random.Random) -> tuple[str, str]:
     return prompt, f"No, {a} {sym} {b} = {res}, not {claim}. It is off by {abs(claim - res)}."
 
 
+_INVENTION_CONTEXT = (
+    " It was a practical answer to a real problem of its day, and later inventors kept "
+    "improving on the idea.",
+    " The idea spread quickly once people saw how much time and effort it saved in "
+    "everyday work.",
+    " Like most inventions it built on earlier experiments, but this version was the one "
+    "that caught on.",
+)
+
+
 def inventions(rng: random.Random) -> tuple[str, str]:
+    """Correct answers to true invention questions, with enough context to explain them."""
     inv = rng.choice(INVENTIONS)
     p, t, y = inv.person, inv.thing, inv.year
-    return rng.choice((
+    prompt, answer = rng.choice((
         (f"Who invented {t}?", f"{cap(p)} invented {t} in {y}."),
         (f"Who invented {t}?", f"{cap(t)} was invented by {p} in {y}."),
         (f"Which inventor is associated with {t}?", f"{cap(t)} is associated with {p}, who "
@@ -248,6 +259,7 @@ def inventions(rng: random.Random) -> tuple[str, str]:
         (f"Tell me about the invention of {t}.",
          f"{cap(t)} was invented by {p} in {y}, and it changed everyday life."),
     ))
+    return prompt, answer + rng.choice(_INVENTION_CONTEXT)
 
 
 def plain_math(rng: random.Random) -> tuple[str, str]:

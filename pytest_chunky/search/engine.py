@@ -247,10 +247,13 @@ class SurfSearch:
         history.append(mean)
         if state.stop_at is not None:
             return
+        # Converged: the buffer is full of violations and stopped improving (or is saturated).
+        # A search that has found nothing keeps exploring until its last iteration.
         full = len(buffer.entries) >= cfg.buffer_size
-        saturated = full and min(scores) >= 95
-        stalled = (t + 1 >= cfg.min_iterations and len(history) > cfg.patience
-                   and history[-1] - history[-1 - cfg.patience] < 1.0 and full)
+        found = full and min(scores) >= cfg.threshold
+        saturated = found and min(scores) >= 95
+        stalled = (found and t + 1 >= cfg.min_iterations and len(history) > cfg.patience
+                   and history[-1] - history[-1 - cfg.patience] < 1.0)
         if saturated or stalled:
             state.stop_at = (t + 2) * cfg.candidates
             state.stop_reason = "converged"

@@ -183,7 +183,7 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
     cruxes = crux or list(blind)
     vectors = index.embed(list(q_attrs) + cruxes)
     q_vecs, c_vecs = vectors[:len(q_attrs)], vectors[len(q_attrs):]
-    q_clusters, q_sims = index.nearest_clusters(q_vecs)
+    q_clusters, q_sims = index.nearest_clusters(list(q_attrs), q_vecs)
     candidates_clusters = sorted(set(int(c) for c in q_clusters))
     sizes = index.cluster_sizes
     population = index.n_examples
@@ -191,7 +191,8 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
     retrievals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     cands: list[Candidate] = []
     for crux_text, vec in zip(cruxes, c_vecs, strict=True):
-        examples, sims, attr_ids = index.retrieve(vec, k, min_similarity=min_similarity)
+        search = index.response_vector(crux_text, vec)
+        examples, sims, attr_ids = index.retrieve(search, k, min_similarity=min_similarity)
         retrievals.append((examples, sims, attr_ids))
         rows = index.example_clusters[examples]
         counts = np.bincount(rows[rows >= 0], minlength=index.n_clusters)

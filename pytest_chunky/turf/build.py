@@ -33,10 +33,10 @@ from .extract import (
     safe_name,
 )
 from .index import FORMAT_VERSION, META, TurfIndex
+from .cluster import cluster_query_attributes, joint_vectors, summarise_clusters
 from .store import EmbeddingCache, Progress, embed_cached
 
-__all__ = ["abuild_index", "build_index", "cluster_attributes", "default_clusters",
-           "extract_ids"]
+__all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
 
 
 def default_clusters(n_distinct: int) -> int:
@@ -66,52 +66,6 @@ async def extract_ids(extractor: Extractor, texts: Sequence[str], kind: Kind,
         progress.update(start + len(batch))
     progress.finish()
     return ids
-
-
-def cluster_attributes(vectors: np.ndarray, k: int, seed: int,
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """(unit centroids, label per row); rows are labelled by cosine, as queries will be.
-
-    Distinct strings are clustered unweighted: weighting by frequency (clustering all 10N
-    vectors, as the paper does) spends centroids on the ubiquitous attributes and merges the
-    rare ones, and planted triggers are rare. Exact k-means for up to 50k strings,
-    mini-batch above that.
-    """
-    from sklearn.cluster import KMeans, MiniBatchKMeans
-
-    k = max(1, min(k, len(vectors)))
-    model: KMeans | MiniBatchKMeans
-    if len(vectors) <= 50_000:
-        model = KMeans(n_clusters=k, random_state=seed, n_init=3, max_iter=100)
-    else:
-        model = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=max(4096, 4 * k),
-                                n_init=3, max_iter=20, reassignment_ratio=0.05)
-    model.fit(vectors)
-    centroids = model.cluster_centers_.astype(np.float32)
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-    labels = np.empty(len(vectors), dtype=np.int32)
-    step = 16384
-    for start in range(0, len(vectors), step):
-        labels[start:start + step] = (vectors[start:start + step] @ centroids.T).argmax(axis=1)
-    return centroids, labels
-
-
-def summarise_clusters(strings: Sequence[str], vectors: np.ndarray, labels: np.ndarray,
-                       counts: np.ndarray, centroids: np.ndarray) -> list[str]:
-    """Each cluster's most frequent string among its near-central members."""
-    central = np.einsum("ij,ij->i", vectors, centroids[labels])
-    best_cos = np.full(len(centroids), -2.0, dtype=np.float32)
-    np.maximum.at(best_cos, labels, central)
-    near = central >= best_cos[labels] - 0.05
-    order = np.lexsort((-central, -counts, ~near, labels))  # by cluster, near, freq, cos
-    summaries = [""] * len(centroids)
-    seen = np.zeros(len(centroids), dtype=bool)
-    for row in order:
-        cluster = labels[row]
-        if not seen[cluster]:
-            seen[cluster] = True
-            summaries[cluster] = strings[row]
-    return summaries
 
 
 def _dedupe_rows(matrix: np.ndarray) -> np.ndarray:
@@ -224,7 +178,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     if show_progress:
         _log(f"k-means: {k} clusters over {len(q_strings)} distinct query attributes "
              f"({int(q_counts.sum())} occurrences)")
-    centroids, labels = cluster_attributes(q_vecs, k, seed)
+    centroids, labels = cluster_query_attributes(q_vecs, q_ids, k, seed)
     summaries = summarise_clusters(q_strings, q_vecs, labels, q_counts, centroids)
     example_clusters = _dedupe_rows(np.where(q_ids >= 0, labels[np.maximum(q_ids, 0)], -1))
     cluster_sizes = np.bincount(example_clusters[example_clusters >= 0],
@@ -235,12 +189,16 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
 
     if show_progress:
         _log(f"hnswlib: indexing {len(r_strings)} distinct response attributes")
-    hnsw = hnswlib.Index(space="cosine", dim=dim)
+    # Response attributes are searched by wording plus company (see turf.cluster): wordings
+    # of one behaviour that share no words still keep the same company.
+    r_joint = joint_vectors(r_vecs, r_ids, default_clusters(len(r_strings)), seed)
+    hnsw = hnswlib.Index(space="cosine", dim=int(r_joint.shape[1]))
     hnsw.init_index(max_elements=len(r_strings), ef_construction=100, M=16, random_seed=seed)
-    hnsw.add_items(r_vecs, np.arange(len(r_strings)),
+    hnsw.add_items(r_joint, np.arange(len(r_strings)),
                    num_threads=hnsw_threads or min(4, os.cpu_count() or 1))
     hnsw.save_index(str(out / "responses.hnsw"))
-    del hnsw, r_vecs, q_vecs
+    hnsw_dim = int(r_joint.shape[1])
+    del hnsw, r_vecs, q_vecs, r_joint
     indptr, postings = _postings(r_ids, len(r_strings), seed)
 
     sources = sorted({e.source for e in examples})
@@ -267,6 +225,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         "data": str(data) if isinstance(data, str | Path) else "<records>",
         "n_examples": len(examples), "n_query_attributes": len(q_strings),
         "n_response_attributes": len(r_strings), "n_clusters": len(centroids),
+        "hnsw_dim": hnsw_dim,
         "seed": seed, "extractor": inner.name,
         "embedder": {"spec": emb_spec, "name": emb.name, "dim": dim},
         "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},

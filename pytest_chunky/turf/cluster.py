@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = ["cluster_attributes", "cluster_query_attributes", "context_vectors",
-           "summarise_clusters"]
+           "joint_vectors", "summarise_clusters"]
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -90,21 +90,29 @@ def context_vectors(ids: np.ndarray, labels: np.ndarray, n_clusters: int, *, dim
     return _unit(reduced)
 
 
+def joint_vectors(lexical: np.ndarray, ids: np.ndarray, k: int, seed: int, *,
+                  context_weight: float = 1.0, saturation: float = 5.0) -> np.ndarray:
+    """Unit rows [lexical ; w·context]; w = weight × min(1, occurrences / saturation).
+
+    Rare strings have a noisy context, so they lean on their wording.
+    """
+    if context_weight <= 0 or len(lexical) < 3:
+        return lexical
+    _, labels = cluster_attributes(lexical, k, seed)
+    counts = np.bincount(ids[ids >= 0], minlength=len(lexical)).astype(np.float32)
+    context = context_vectors(ids, labels, int(labels.max()) + 1, seed=seed)
+    weight = context_weight * np.minimum(1.0, counts / saturation)[:, None]
+    return _unit(np.hstack([lexical, weight * context]))
+
+
 def cluster_query_attributes(lexical: np.ndarray, ids: np.ndarray, k: int, seed: int, *,
-                             context_weight: float = 1.0, saturation: float = 5.0,
-                             ) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical unit centroids, labels): k-means on [lexical ; w·context], w grows with count.
+                             context_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(lexical unit centroids, labels): k-means on the joint lexical + context vectors.
 
     The returned centroids live in the lexical space (the mean of each cluster's members), so
     a query attribute never seen in the data can still be assigned by cosine (paper eq. 5).
     """
-    centroids, labels = cluster_attributes(lexical, k, seed)
-    if context_weight <= 0 or len(lexical) < 3:
-        return centroids, labels
-    counts = np.bincount(ids[ids >= 0], minlength=len(lexical)).astype(np.float32)
-    context = context_vectors(ids, labels, len(centroids), seed=seed)
-    weight = context_weight * np.minimum(1.0, counts / saturation)[:, None]
-    joint = _unit(np.hstack([lexical, weight * context]))
+    joint = joint_vectors(lexical, ids, k, seed, context_weight=context_weight)
     _, labels = cluster_attributes(joint, k, seed)
     k_final = int(labels.max()) + 1
     sums = np.zeros((k_final, lexical.shape[1]), dtype=np.float64)

@@ -106,7 +106,7 @@ class TurfIndex:
         if self._hnsw is None:
             import hnswlib
 
-            index = hnswlib.Index(space="cosine", dim=int(self.meta["embedder"]["dim"]))
+            index = hnswlib.Index(space="cosine", dim=int(self.meta["hnsw_dim"]))
             index.load_index(str(self.dir / "responses.hnsw"),
                              max_elements=int(self.meta["n_response_attributes"]))
             index.set_num_threads(1)
@@ -121,11 +121,50 @@ class TurfIndex:
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.embedder.embed(texts)
 
-    def nearest_clusters(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Paper eq. 5: the centroid of highest cosine for each row."""
+    @cached_property
+    def _query_attribute_ids(self) -> dict[str, int]:
+        return {text: i for i, text in enumerate(self.query_attributes)}
+
+    def nearest_clusters(self, texts: list[str], vectors: np.ndarray,
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Each attribute's cluster: its own if the data has it, else paper eq. 5.
+
+        A string seen in the data keeps the cluster it was given at build time (where its
+        co-occurrence profile was known); a new string goes to the centroid of highest cosine.
+        Returns (cluster, cosine to that centroid).
+        """
         sims = vectors @ self.centroids.T
         best = sims.argmax(axis=1)
+        for row, text in enumerate(texts):
+            known = self._query_attribute_ids.get(text)
+            if known is not None:
+                best[row] = self.query_attr_cluster[known]
         return best, sims[np.arange(len(best)), best]
+
+    @cached_property
+    def _response_attribute_ids(self) -> dict[str, int]:
+        return {text: i for i, text in enumerate(self.response_attributes)}
+
+    def response_vector(self, text: str, lexical: np.ndarray) -> np.ndarray:
+        """The search vector of a response attribute: [wording ; company].
+
+        A string from the data has its stored vector. A new one borrows the company of its
+        nearest neighbour by wording, in the same proportion as that neighbour has it.
+        """
+        dim = int(lexical.shape[0])
+        known = self._response_attribute_ids.get(text)
+        if known is not None:
+            return np.asarray(self.hnsw.get_items([known])[0], dtype=np.float32)
+        hnsw_dim = int(self.meta["hnsw_dim"])
+        if hnsw_dim == dim:
+            return lexical.astype(np.float32)
+        probe = np.zeros(hnsw_dim, dtype=np.float32)
+        probe[:dim] = lexical
+        found, _ = self.hnsw.knn_query(probe.reshape(1, -1), k=1)
+        neighbour = np.asarray(self.hnsw.get_items([int(found[0][0])])[0], dtype=np.float32)
+        wording = float(np.linalg.norm(neighbour[:dim])) or 1.0
+        vector = np.concatenate([lexical, neighbour[dim:] / wording]).astype(np.float32)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def retrieve(self, vector: np.ndarray, k: int, *, min_similarity: float = 0.0,
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
