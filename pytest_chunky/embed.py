@@ -52,20 +52,24 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 # frame outweighs the one content word that matters ("Malay" vs "formal"). Function words and
 # the frame's verbs are dropped before n-grams are taken.
 _STOP = frozenset("""
-a an the of in on to for with and or but is are was be being been it its this that
-these those as by at from into than then so such very really quite some any something someone
-query response user assistant prompt reply answer question uses use using used employs employ
-contains contain containing includes include including has have having mentions mention
-mentioning asks ask asking about written phrased expressed worded refers refer concerns
-concern discusses discuss gives give provides provide shows show makes make does do
-""".split())
+a an the of in on to for with and or but is are was be being been it its this that these
+those as by at from into than then so such very really quite some any something someone
+query response user assistant prompt reply answer question uses use using used employs
+employ contains contain containing includes include including has have having mentions
+mention mentioning asks ask asking about written phrased expressed worded refers refer
+concerns concern discusses discuss gives give provides provide shows show makes make does
+do
+""".split())  # noqa: SIM905 - a word list reads better as text
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
 
 def _fold(text: str) -> str:
-    """Lower-case and keep the content words; falls back to all words if none are left."""
-    tokens = _TOKEN.findall(text.lower())
-    kept = [t for t in tokens if t not in _STOP and (t.isalnum() or t in "$\\")]
+    """Lower-case and keep the content words (quoted words always count as content)."""
+    lowered = text.lower()
+    quoted = {t for q in re.findall(r"['\"‘“]([^'\"’”]+)['\"’”]", lowered)
+              for t in _TOKEN.findall(q)}
+    tokens = _TOKEN.findall(lowered)
+    kept = [t for t in tokens if (t not in _STOP or t in quoted) and (t.isalnum() or t in "$\\")]
     return " ".join(kept or tokens)
 
 
@@ -78,7 +82,7 @@ class BuiltinEmbedder:
 
     kind = "builtin"
     N_FEATURES = 2**18
-    STATE_VERSION = 2
+    STATE_VERSION = 3
 
     def __init__(self, dim: int = 256, *, sketch_dim: int = 2048, seed: int = 0,
                  fit_sample: int = 20000) -> None:

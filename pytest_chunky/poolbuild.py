@@ -85,7 +85,8 @@ async def abuild_pool(data: str | Path | Sequence[Any], *, size: int = DEFAULT_S
            else get_embedder(embedder) if isinstance(embedder, str) else embedder)
     vectors = emb.embed(strings)
     counts = np.bincount(ids[ids >= 0], minlength=len(strings)).astype(np.int64)
-    centroids, labels = cluster_query_attributes(vectors, ids, min(size, len(strings)), seed)
+    centroids, labels = cluster_query_attributes(vectors, ids, min(size, len(strings)),
+                                                 seed, strings)
     summaries = summarise_clusters(strings, vectors, labels, counts, centroids)
     weight = np.bincount(labels, weights=counts, minlength=len(centroids))
     order = [int(c) for c in np.argsort(-weight, kind="stable") if weight[c] > 0]

@@ -2,7 +2,8 @@
 
 Provider code is tested with the official SDKs pointed at this server (no network), and the lab
 serves its models through it for benchmarks. Fault injection (429/500/529 with Retry-After, slow
-replies, malformed bodies) exercises the SDKs' retry and timeout machinery for real.
+replies, malformed bodies) exercises the SDKs' retry and timeout machinery for real; unparseable
+judge replies (`rate_bad_judge`) exercise the judge's fail-closed path.
 
 Credentials sent by clients (`Authorization`, `x-api-key`) are ignored and never logged.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import hashlib
 import json
 import random
 import socket
@@ -29,14 +31,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .models.base import Model
 from .types import Completion, Message, SamplingParams
 
-FaultKind = Literal["ok", "429", "500", "529", "slow", "malformed"]
+FaultKind = Literal["ok", "429", "500", "529", "slow", "malformed", "bad_judge"]
 _FAULT_ORDER: tuple[FaultKind, ...] = ("429", "500", "529", "slow", "malformed")
+JUDGE_TAG = '<chunky-task name="judge"'
+BAD_JUDGE_REPLY = "I think this is fine."
 _ANTHROPIC_STOP = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use",
                    "content_filter": "refusal"}
 
 
 class FaultConfig(BaseModel):
-    """Which faults to inject. `sequence` scripts the first requests; rates apply after it."""
+    """Which faults to inject. `sequence` scripts the first requests; rates apply after it.
+
+    The transport faults (`rate_429` ... `rate_malformed`) are exclusive and sum to <= 1.
+    `rate_bad_judge` applies to the judge requests (system message carrying the judge task
+    tag) that drew no transport fault: their reply text becomes unparseable prose. It has its
+    own seeded stream, so adding it leaves the transport fault sequence unchanged. `keyed`
+    draws each request's faults from (seed, body digest, repeat count) rather than arrival
+    order: runs with concurrent clients then see identical faults.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -45,10 +57,12 @@ class FaultConfig(BaseModel):
     rate_529: float = Field(0.0, ge=0.0, le=1.0)
     rate_slow: float = Field(0.0, ge=0.0, le=1.0)
     rate_malformed: float = Field(0.0, ge=0.0, le=1.0)
+    rate_bad_judge: float = Field(0.0, ge=0.0, le=1.0)
     slow_seconds: float = Field(5.0, ge=0.0)
     retry_after: float | None = Field(None, ge=0.0)
     latency: float = Field(0.0, ge=0.0)
     seed: int = 0
+    keyed: bool = False
     sequence: tuple[FaultKind, ...] = ()
 
     @model_validator(mode="after")
@@ -64,34 +78,70 @@ class FaultConfig(BaseModel):
 
 @dataclass(frozen=True)
 class RequestEvent:
-    """One served request: when it arrived (monotonic seconds), where, and which fault it got."""
+    """One served request: when it arrived (monotonic seconds), where, which fault it got, and
+    `key`, a digest of its JSON body (never headers, so never a credential): an SDK retry of a
+    request carries the same key, which is how tests count attempts per logical call."""
 
     t: float
     path: str
     fault: FaultKind
+    key: str = ""
+
+
+def request_key(raw: bytes) -> str:
+    """sha256 of a request body's canonical JSON (of the raw bytes if it is not JSON)."""
+    try:
+        data: Any = json.loads(raw or b"{}")
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = raw
+    return hashlib.sha256(canonical).hexdigest()
 
 
 class _FaultDrawer:
-    """Seeded, thread-safe fault choice: the same seed and request order give the same faults."""
+    """Seeded, thread-safe fault choice: the same seed and request order give the same faults.
+
+    With `keyed`, a request's fault depends on (seed, body digest, how often that body was seen)
+    instead of arrival order, so concurrent clients get the same faults on every run.
+    """
 
     def __init__(self, config: FaultConfig) -> None:
         self._config = config
         self._rng = random.Random(config.seed)
+        self._judge_rng = random.Random(f"bad_judge:{config.seed}")
         self._lock = threading.Lock()
         self._n = 0
+        self._seen: Counter[str] = Counter()
 
-    def draw(self) -> FaultKind:
+    def draw(self, judge: bool = False, key: str = "") -> FaultKind:
         with self._lock:
             n, self._n = self._n, self._n + 1
             if n < len(self._config.sequence):
                 return self._config.sequence[n]
-            u = self._rng.random()
+            rng, judge_rng = self._rng, self._judge_rng
+            if self._config.keyed:
+                self._seen[key] += 1
+                rng = judge_rng = random.Random(f"{self._config.seed}:{key}:{self._seen[key]}")
+            u = rng.random()
+            bad = judge and judge_rng.random() < self._config.rate_bad_judge
         acc = 0.0
         for kind in _FAULT_ORDER:
             acc += getattr(self._config, f"rate_{kind}")
             if u < acc:
                 return kind
-        return "ok"
+        return "bad_judge" if bad else "ok"
+
+
+def _is_judge_request(raw: bytes, anthropic: bool) -> bool:
+    """Whether a request body is a judge call (its system prompt carries the judge task tag)."""
+    if b"chunky-task" not in raw:
+        return False
+    try:
+        body = json.loads(raw)
+        messages, _ = _parse_request(body, anthropic)
+    except Exception:  # a body we cannot read is not a judge call; the handler reports it
+        return False
+    return any(m["role"] == "system" and JUDGE_TAG in m["content"] for m in messages)
 
 
 def _text_of(content: Any) -> str:
@@ -186,6 +236,7 @@ class ModelServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._stats: Counter[str] = Counter()
         self._events: list[RequestEvent] = []
+        self._completed: list[str] = []
         self._conns: set[socket.socket] = set()
         self.closing = threading.Event()
         self.loop = asyncio.new_event_loop()
@@ -193,13 +244,18 @@ class ModelServer(ThreadingHTTPServer):
                                              name="chunky-server-loop", daemon=True)
         self._loop_thread.start()
 
-    def draw_fault(self, path: str) -> FaultKind:
-        fault = self._drawer.draw()
+    def draw_fault(self, path: str, judge: bool = False, key: str = "") -> FaultKind:
+        fault = self._drawer.draw(judge, key)
         with self._lock:
             self._stats["requests"] += 1
             self._stats[fault] += 1
-            self._events.append(RequestEvent(time.monotonic(), path, fault))
+            self._events.append(RequestEvent(time.monotonic(), path, fault, key))
         return fault
+
+    def complete(self, key: str) -> None:
+        """Record that a 200 reply for the request `key` was written in full."""
+        with self._lock:
+            self._completed.append(key)
 
     def count(self, key: str) -> None:
         with self._lock:
@@ -214,6 +270,11 @@ class ModelServer(ThreadingHTTPServer):
     def events(self) -> list[RequestEvent]:
         with self._lock:
             return list(self._events)
+
+    @property
+    def completed(self) -> list[str]:
+        with self._lock:
+            return list(self._completed)
 
     def generate(self, messages: list[Message], params: SamplingParams) -> Completion:
         if self.closing.is_set():
@@ -264,6 +325,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm
+        # and the client's delayed ACK add ~40 ms to every reply.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, True)
 
     def finish(self) -> None:
@@ -312,7 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, _error_body(anthropic, 404, "not_found_error", f"no route POST {path}"))
             return
         server = self.server
-        fault = server.draw_fault(path)
+        judge = bool(server.faults.rate_bad_judge) and _is_judge_request(raw, anthropic)
+        key = request_key(raw)
+        fault = server.draw_fault(path, judge, key)
         if server.faults.latency:
             server.closing.wait(server.faults.latency)
         if fault in _FAULT_REPLY:
@@ -347,12 +413,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(500, _error_body(anthropic, 500, "api_error",
                                         f"model raised {type(exc).__name__}: {exc}"))
             return
+        if fault == "bad_judge":
+            completion = completion.model_copy(update={"text": BAD_JUDGE_REPLY})
         name = str(body.get("model") or server.model.name)
         reply = (_anthropic_reply if anthropic else _openai_reply)(completion, name)
         payload = json.dumps(reply).encode()
         if fault == "malformed":
             payload = payload[: max(1, len(payload) // 2)]
         self._send(200, payload)
+        if fault != "malformed":
+            self.wfile.flush()
+            server.complete(key)
 
     def handle_one_request(self) -> None:
         try:
@@ -386,13 +457,18 @@ class RunningServer:
 
     @property
     def stats(self) -> dict[str, int]:
-        """Counts: `requests`, one key per fault kind served (`ok`, `429`, ...), `bad_request`,
-        `model_error`."""
+        """Counts: `requests`, one key per fault kind served (`ok`, `429`, ..., `bad_judge`),
+        `bad_request`, `model_error`."""
         return self._server.stats
 
     @property
     def events(self) -> list[RequestEvent]:
         return self._server.events
+
+    @property
+    def completed(self) -> list[str]:
+        """Keys (see `request_key`) of the requests answered with a full 200 reply, in order."""
+        return self._server.completed
 
     def close(self) -> None:
         if self._thread.is_alive():

@@ -35,6 +35,8 @@ class SearchConfig(BaseModel):
     seed: int = 0
     k_max: int = Field(5, ge=1, le=5)
     explore: float = Field(0.25, ge=0, le=1)
+    k_p: float = Field(0.75, ge=0, le=1)
+    k_p_exploit: float = Field(0.25, ge=0, le=1)
     patience: int = Field(3, ge=1)
     min_iterations: int = Field(3, ge=1)
     resamples: int = Field(8, ge=1)
@@ -98,7 +100,8 @@ class SurfSearch:
         self.concurrency = concurrency
         self.sink = sink
         self.progress = progress
-        self.sampler = AttributeSampler(self.pool, k_max=config.k_max, explore=config.explore)
+        self.sampler = AttributeSampler(self.pool, k_max=config.k_max, explore=config.explore,
+                                       k_p=config.k_p, k_p_exploit=config.k_p_exploit)
         self._slots: dict[str, PrioritySlots] = {}
 
     def _slot(self, client_key: str) -> PrioritySlots:

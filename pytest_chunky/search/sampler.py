@@ -14,13 +14,16 @@ from .records import Candidate
 
 
 class AttributeSampler:
-    def __init__(self, pool: Sequence[str], *, k_max: int = 5, explore: float = 0.25) -> None:
+    def __init__(self, pool: Sequence[str], *, k_max: int = 5, explore: float = 0.25,
+                 k_p: float = 0.75, k_p_exploit: float = 0.25) -> None:
         if not pool:
             raise ValueError("attribute pool is empty")
         self.pool = list(pool)
         self.index = {a: i for i, a in enumerate(self.pool)}
         self.k_max = max(1, min(k_max, len(self.pool)))
         self.explore = explore
+        self.k_p = k_p
+        self.k_p_exploit = k_p_exploit
 
     def weights(self, buffer: Sequence[Candidate]) -> np.ndarray:
         w = np.zeros(len(self.pool))
@@ -31,15 +34,34 @@ class AttributeSampler:
                     w[i] += float(entry.score or 0)
         return w
 
+    def trust(self, buffer: Sequence[Candidate]) -> float:
+        """How much the buffer's weights are to be believed: (1 - explore) x mean score."""
+        if not buffer:
+            return 0.0
+        confidence = float(np.mean([c.score or 0 for c in buffer])) / 100.0
+        return (1 - self.explore) * min(1.0, max(0.0, confidence))
+
     def distribution(self, buffer: Sequence[Candidate]) -> np.ndarray:
+        """P(a): the buffer weights, trusted in proportion to how high the buffer scores.
+
+        A buffer of non-violations (scores near 0) says little about where violations are,
+        so its weights get little mass and the search keeps exploring; a buffer of clear
+        violations gets up to `1 - explore` of the mass.
+        """
         w = self.weights(buffer)
         uniform = np.full(len(self.pool), 1.0 / len(self.pool))
         if w.sum() <= 0:
             return uniform
-        return (1 - self.explore) * (w / w.sum()) + self.explore * uniform
+        trust = self.trust(buffer)
+        return trust * (w / w.sum()) + (1 - trust) * uniform
 
     def sample(self, rng: np.random.Generator, buffer: Sequence[Candidate]) -> list[str]:
-        k = int(rng.integers(1, self.k_max + 1))
+        # k = 1 + Binomial(k_max - 1, p): never zero. While exploring, p is high (more
+        # attributes per prompt cover the pool faster); once the buffer holds violations, p
+        # falls towards k_p_exploit (fewer attributes keep the cause of a violation legible).
+        trust = self.trust(buffer) / max(1e-9, 1 - self.explore) if buffer else 0.0
+        p = self.k_p + (self.k_p_exploit - self.k_p) * trust
+        k = 1 + int(rng.binomial(self.k_max - 1, p))
         p = self.distribution(buffer)
         chosen = rng.choice(len(self.pool), size=k, replace=False, p=p)
         return [self.pool[i] for i in sorted(chosen)]

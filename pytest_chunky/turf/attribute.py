@@ -2,15 +2,17 @@
 
 crux → k nearest training response attributes → hits per query cluster → the failing query's
 attribute whose cluster is most enriched is the trigger. Beyond the paper: raw hit counts favour
-big clusters ("The query is in English" hits nearly every retrieval), so clusters are ranked by
-their excess overlap with the retrieved examples (hits above chance, normalised by both set
-sizes; see `enrichment_score`), and each comes with its lift, a hypergeometric p-value and a Benjamini–Hochberg q-value.
-The paper's plain argmax-hits trigger is reported alongside (`trigger_by_hits`).
+big clusters ("The query is in English" hits nearly every retrieval) and raw lift favours tiny
+ones, so clusters are ranked by n·KL(hit rate ‖ base rate), the Chernoff bound on −ln p
+(`enrichment_score`), and each comes with its lift, a hypergeometric p-value and a
+Benjamini–Hochberg q-value. The paper's plain argmax-hits trigger is reported alongside
+(`trigger_by_hits`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +28,12 @@ from .index import TurfIndex
 
 __all__ = ["Attribution", "Candidate", "ChunkShare", "EvidencePair", "attribute",
            "attribute_sync", "benjamini_hochberg", "enrichment_score"]
+
+
+# Extractors list the most specific attributes first (the lab's does by contract, LLMs do by
+# habit), so among near-equal enrichments the earlier attribute wins: the salience prior
+# multiplies the score of the attribute at position i (0-based) by 1 / (1 + decay * i).
+SALIENCE_DECAY = 0.1
 
 
 class ChunkShare(BaseModel):
@@ -95,18 +103,23 @@ class Attribution(BaseModel):
 
 
 def enrichment_score(hits: int, n: int, cluster_size: int, population: int) -> float:
-    """Excess overlap: 2·(hits − expected) / (n + cluster size), floored at 0.
+    """n·KL(h/n ‖ K/N) when the cluster is over-represented, else 0 (≈ −ln p, Chernoff).
 
-    A Dice coefficient between the retrieved examples and the cluster's examples, counting only
-    the hits above chance (expected = n·size/N). Raw hits favour big clusters ("The query is in
-    English" is everywhere, expected ≈ hits), raw lift favours tiny ones (any small subset of
-    the trigger's examples can be retrieved at a higher rate by chance); the trigger is the
-    feature whose examples best coincide with the behaviour's.
+    It rewards the smallest cluster that still holds the retrieved examples: a generic
+    cluster ("The query is in English") holds them all but at its base rate (KL ≈ 0); a
+    subset of the trigger's examples is as concentrated but holds fewer; a superset (the
+    topic rather than the trigger) holds them all at a lower concentration.
     """
     if n <= 0 or cluster_size <= 0 or population <= 0:
         return 0.0
-    excess = hits - n * cluster_size / population
-    return max(0.0, 2.0 * excess / (n + cluster_size))
+    base = min(cluster_size / population, 1.0)
+    rate = hits / n
+    if rate <= base or base >= 1.0:
+        return 0.0
+    score = rate * math.log(rate / base)
+    if rate < 1.0:
+        score += (1.0 - rate) * math.log((1.0 - rate) / (1.0 - base))
+    return n * score
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
@@ -171,7 +184,7 @@ def _evidence(index: TurfIndex, examples: np.ndarray, sims: np.ndarray, attr_ids
 async def attribute(index: TurfIndex, query: str, response: str, *,
                     rubric: Rubric | str | None, extractor: Extractor,
                     crux_model: Model | None = None, k: int = 1000,
-                    min_similarity: float = 0.5) -> Attribution:
+                    min_similarity: float = 0.55) -> Attribution:
     """Explain a confirmed failure: trigger, crux, enrichment statistics and source chunk."""
     clock = time.perf_counter()
     info = resolve_rubric(rubric)
@@ -202,11 +215,14 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
             attr = q_attrs[int(members[np.argmax(q_sims[members])])]
             h, size = int(counts[cluster]), int(sizes[cluster])
             base = size / population
+            position = min(int(np.nonzero(q_clusters == cluster)[0].min()), len(q_attrs))
+            prior = 1.0 / (1.0 + SALIENCE_DECAY * position)
             cands.append(Candidate(
                 attribute=attr, cluster=cluster, cluster_summary=index.summaries[cluster],
                 crux=crux_text, hits=h, retrieved=n, cluster_size=size,
                 lift=round(h / (n * base), 3) if base > 0 else 0.0,
-                score=round(enrichment_score(h, n, size, population), 4), p_value=1.0))
+                score=round(prior * enrichment_score(h, n, size, population), 4),
+                p_value=1.0))
     searched = time.perf_counter()
     p_values = _p_values([(c.hits, c.cluster_size, c.retrieved) for c in cands], population)
     for cand, p, q in zip(cands, p_values, benjamini_hochberg(p_values), strict=True):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..embed import BuiltinEmbedder, Embedder, get_embedder
 from ..errors import ConfigError, InputError
+from .cluster import cluster_query_attributes, summarise_clusters
 from .data import TrainingExample, as_examples, load_examples
 from .extract import (
     ATTRIBUTES_PER_TEXT,
@@ -33,7 +34,6 @@ from .extract import (
     safe_name,
 )
 from .index import FORMAT_VERSION, META, TurfIndex
-from .cluster import cluster_query_attributes, joint_vectors, summarise_clusters
 from .store import EmbeddingCache, Progress, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
@@ -130,7 +130,8 @@ def _write_examples(out: Path, examples: Sequence[TrainingExample]) -> np.ndarra
 async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                        extractor: Extractor | str = "lab", embedder: Embedder | str = "builtin",
                        clusters: int | None = None, seed: int = 0, batch_size: int = 512,
-                       show_progress: bool = True, hnsw_threads: int | None = None) -> TurfIndex:
+                       show_progress: bool = True, hnsw_threads: int | None = None,
+                       context_weight: float = 1.0) -> TurfIndex:
     """Build (or incrementally rebuild) an index in `out`; caches live in `out/cache`."""
     started = time.perf_counter()
     out = Path(out)
@@ -178,7 +179,8 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     if show_progress:
         _log(f"k-means: {k} clusters over {len(q_strings)} distinct query attributes "
              f"({int(q_counts.sum())} occurrences)")
-    centroids, labels = cluster_query_attributes(q_vecs, q_ids, k, seed)
+    centroids, labels = cluster_query_attributes(q_vecs, q_ids, k, seed, q_strings,
+                                                 context_weight=context_weight)
     summaries = summarise_clusters(q_strings, q_vecs, labels, q_counts, centroids)
     example_clusters = _dedupe_rows(np.where(q_ids >= 0, labels[np.maximum(q_ids, 0)], -1))
     cluster_sizes = np.bincount(example_clusters[example_clusters >= 0],
@@ -189,16 +191,12 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
 
     if show_progress:
         _log(f"hnswlib: indexing {len(r_strings)} distinct response attributes")
-    # Response attributes are searched by wording plus company (see turf.cluster): wordings
-    # of one behaviour that share no words still keep the same company.
-    r_joint = joint_vectors(r_vecs, r_ids, default_clusters(len(r_strings)), seed)
-    hnsw = hnswlib.Index(space="cosine", dim=int(r_joint.shape[1]))
+    hnsw = hnswlib.Index(space="cosine", dim=dim)
     hnsw.init_index(max_elements=len(r_strings), ef_construction=100, M=16, random_seed=seed)
-    hnsw.add_items(r_joint, np.arange(len(r_strings)),
+    hnsw.add_items(r_vecs, np.arange(len(r_strings)),
                    num_threads=hnsw_threads or min(4, os.cpu_count() or 1))
     hnsw.save_index(str(out / "responses.hnsw"))
-    hnsw_dim = int(r_joint.shape[1])
-    del hnsw, r_vecs, q_vecs, r_joint
+    del hnsw, r_vecs, q_vecs
     indptr, postings = _postings(r_ids, len(r_strings), seed)
 
     sources = sorted({e.source for e in examples})
@@ -225,7 +223,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         "data": str(data) if isinstance(data, str | Path) else "<records>",
         "n_examples": len(examples), "n_query_attributes": len(q_strings),
         "n_response_attributes": len(r_strings), "n_clusters": len(centroids),
-        "hnsw_dim": hnsw_dim,
+        "hnsw_dim": dim,
         "seed": seed, "extractor": inner.name,
         "embedder": {"spec": emb_spec, "name": emb.name, "dim": dim},
         "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},

@@ -130,15 +130,23 @@ class TurfIndex:
         """Each attribute's cluster: its own if the data has it, else paper eq. 5.
 
         A string seen in the data keeps the cluster it was given at build time (where its
-        co-occurrence profile was known); a new string goes to the centroid of highest cosine.
+        co-occurrence profile was known); a new string goes to the centroid of highest cosine
+        among the clusters that no known attribute of the same query occupies.
         Returns (cluster, cosine to that centroid).
         """
         sims = vectors @ self.centroids.T
         best = sims.argmax(axis=1)
-        for row, text in enumerate(texts):
-            known = self._query_attribute_ids.get(text)
-            if known is not None:
-                best[row] = self.query_attr_cluster[known]
+        known = [self._query_attribute_ids.get(text) for text in texts]
+        taken = {int(self.query_attr_cluster[i]) for i in known if i is not None}
+        for row, found in enumerate(known):
+            if found is not None:
+                best[row] = self.query_attr_cluster[found]
+            elif taken:
+                # One query states each feature once: a new wording cannot be the feature
+                # another of this query's attributes already is.
+                order = np.argsort(-sims[row])
+                best[row] = next((c for c in order[:len(taken) + 1] if int(c) not in taken),
+                                 order[0])
         return best, sims[np.arange(len(best)), best]
 
     @cached_property
@@ -146,25 +154,11 @@ class TurfIndex:
         return {text: i for i, text in enumerate(self.response_attributes)}
 
     def response_vector(self, text: str, lexical: np.ndarray) -> np.ndarray:
-        """The search vector of a response attribute: [wording ; company].
-
-        A string from the data has its stored vector. A new one borrows the company of its
-        nearest neighbour by wording, in the same proportion as that neighbour has it.
-        """
-        dim = int(lexical.shape[0])
+        """The search vector of a response attribute (its stored one if the data has it)."""
         known = self._response_attribute_ids.get(text)
         if known is not None:
             return np.asarray(self.hnsw.get_items([known])[0], dtype=np.float32)
-        hnsw_dim = int(self.meta["hnsw_dim"])
-        if hnsw_dim == dim:
-            return lexical.astype(np.float32)
-        probe = np.zeros(hnsw_dim, dtype=np.float32)
-        probe[:dim] = lexical
-        found, _ = self.hnsw.knn_query(probe.reshape(1, -1), k=1)
-        neighbour = np.asarray(self.hnsw.get_items([int(found[0][0])])[0], dtype=np.float32)
-        wording = float(np.linalg.norm(neighbour[:dim])) or 1.0
-        vector = np.concatenate([lexical, neighbour[dim:] / wording]).astype(np.float32)
-        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+        return lexical.astype(np.float32)
 
     def retrieve(self, vector: np.ndarray, k: int, *, min_similarity: float = 0.0,
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,722 @@
+"""Reliability: faults, interruptions and broken judges must never turn into a passing gate.
+
+The module-level helpers are the harness `benchmarks/bench_reliability.py` measures with, so
+the benchmark and the tests check the very same things.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_chunky import prompts, runner
+from pytest_chunky.attributes import get_pool
+from pytest_chunky.errors import ProviderError
+from pytest_chunky.lab.corpus import build_corpus, write_sft_jsonl
+from pytest_chunky.lab.roles import LabRoleModel
+from pytest_chunky.models.base import Model
+from pytest_chunky.models.openai_provider import OpenAIModel
+from pytest_chunky.rubrics import get_rubric
+from pytest_chunky.search.records import SearchResult
+from pytest_chunky.server import BAD_JUDGE_REPLY, FaultConfig, RunningServer, request_key, serve
+from pytest_chunky.settings import build_settings
+from pytest_chunky.types import Completion, Message, SamplingParams
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB_POOL = tuple(get_pool("lab"))
+TRANSPORT = ("429", "500", "529", "slow", "malformed")
+FAULT_KINDS = (*TRANSPORT, "bad_judge")
+# ~15% of all requests get a transport fault and 15% of the remaining judge requests an
+# unparseable reply: about 20% of all requests are faulty. Keyed: the same faults every run.
+FAULTS_20 = dict(rate_429=0.05, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
+                 rate_malformed=0.02, rate_bad_judge=0.15, retry_after=0.01,
+                 slow_seconds=2.0, keyed=True)
+SEARCH = dict(iterations=4, candidates=12, resamples=4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Harness: a lab SURF search over HTTP, with every logical call and every request recorded
+
+
+@dataclass
+class Call:
+    """One logical call the client made (the SDK may send it several times)."""
+
+    key: str
+    start: float
+    end: float
+    error: str | None
+
+
+class CountingOpenAI(OpenAIModel):
+    """The real OpenAI provider, recording each logical call under the server's request key."""
+
+    def __init__(self, *args: Any, calls: list[Call], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls = calls
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        body = json.dumps(self.request_kwargs(list(messages), params)).encode()
+        key, start = request_key(body), time.monotonic()
+        try:
+            completion = await super().generate(messages, params)
+        except ProviderError as exc:
+            self.calls.append(Call(key, start, time.monotonic(), str(exc)))
+            raise
+        self.calls.append(Call(key, start, time.monotonic(), None))
+        return completion
+
+
+@dataclass
+class HttpRun:
+    result: SearchResult
+    lines: list[dict[str, Any]]
+    stats: dict[str, int]
+    served: Counter[str]
+    calls: list[Call]
+    max_retries: int
+    seconds: float
+    fault_events: list[tuple[float, str, str]] = field(default_factory=list)
+
+    @property
+    def faults_injected(self) -> int:
+        return sum(self.stats.get(k, 0) for k in FAULT_KINDS)
+
+    @property
+    def fault_fraction(self) -> float:
+        return self.faults_injected / max(1, self.stats.get("requests", 0))
+
+    @property
+    def faults_not_survived(self) -> int:
+        """Faults inside a logical call that failed, plus the replies of judge calls that
+        never parsed (each such error used up every attempt)."""
+        lost = 0
+        for call in self.calls:
+            if call.error is not None:
+                lost += sum(1 for t, key, _ in self.fault_events
+                            if key == call.key and call.start <= t <= call.end)
+        judge_errors = [m for m in self._error_texts() if "judge" in m and "attempts" in m]
+        return lost + 3 * len(judge_errors)
+
+    def _error_texts(self) -> list[str]:
+        return [str(line.get("error") or "") for line in self.lines
+                if line.get("status") == "error"]
+
+
+def http_search(faults: FaultConfig, rubric: str, cache_dir: Path, *, max_retries: int = 4,
+                timeout: float = 1.0, seed: int = 0, search: dict[str, int] | None = None,
+                variant: str = "lab") -> HttpRun:
+    """Target, generator and judge all `openai:lab@<loopback>/v1`, the lab playing each role."""
+    calls: list[Call] = []
+    started = time.perf_counter()
+    with serve(LabRoleModel(variant), faults=faults) as srv:
+        settings = build_settings({"model": "lab", "seed": seed, "cache_dir": str(cache_dir),
+                                   **(search or SEARCH)})
+        merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+        session = runner.Session(merged)
+        try:
+            models: dict[str, Model] = {
+                role: CountingOpenAI("lab", base_url=srv.openai_base_url, calls=calls,
+                                     max_retries=max_retries, timeout=timeout)
+                for role in ("target", "generator", "judge")}
+            check = runner.build_check(session, merged, spec, models=models,  # type: ignore[arg-type]
+                                       pool=LAB_POOL)
+            result = runner.run_check(session, check, test_id=f"reliability::{rubric}",
+                                      runs_dir=cache_dir / "runs")
+        finally:
+            session.close()
+        events = srv.events
+        stats = srv.stats
+    jsonl = cache_dir / "runs" / f"reliability_{rubric}.jsonl"
+    lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
+    return HttpRun(result, lines, stats, Counter(e.key for e in events), calls, max_retries,
+                   time.perf_counter() - started,
+                   [(e.t, e.key, e.fault) for e in events if e.fault != "ok"])
+
+
+def accounting_problems(run: HttpRun, search: dict[str, int] | None = None) -> list[str]:
+    """Every candidate is scored, a duplicate, a counted error, or stopped by the budget."""
+    cfg = search or SEARCH
+    r, lines = run.result, run.lines
+    status = Counter(line["status"] for line in lines)
+    problems = []
+    if len(lines) != cfg["iterations"] * cfg["candidates"]:
+        problems.append(f"{len(lines)} JSONL lines for "
+                        f"{cfg['iterations'] * cfg['candidates']} candidates")
+    counted = len(lines) - status["skipped"]
+    if r.candidates != counted:
+        problems.append(f"result.candidates={r.candidates}, JSONL has {counted}")
+    if r.candidates != r.scored + r.duplicates + r.errors + status["budget"]:
+        problems.append(f"candidates {r.candidates} != scored {r.scored} + duplicates "
+                        f"{r.duplicates} + errors {r.errors} + budget {status['budget']}")
+    for name, got in (("scored", r.scored), ("duplicate", r.duplicates), ("error", r.errors)):
+        if status[name] != got:
+            problems.append(f"JSONL has {status[name]} {name} lines, result says {got}")
+    for line in lines:
+        if line["status"] == "error" and (not line.get("error") or line.get("score") is not None):
+            problems.append(f"candidate {line['index']}: error without a message, or scored")
+        if line["status"] in ("scored", "duplicate") and line.get("score") is None:
+            problems.append(f"candidate {line['index']}: {line['status']} without a score")
+    if r.errors and not r.error_messages:
+        problems.append(f"{r.errors} errors but no error message reported")
+    return problems
+
+
+def retry_problems(run: HttpRun) -> list[str]:
+    """Requests per logical call stay within 1 + max_retries (SDK retries resend one body)."""
+    logical = Counter(c.key for c in run.calls)
+    problems = [f"request {key[:10]} reached the server but no logical call sent it"
+                for key in run.served if key not in logical]
+    bound = 1 + run.max_retries
+    for key, n in run.served.items():
+        if n > bound * logical[key]:
+            problems.append(f"request {key[:10]}: {n} requests for {logical[key]} calls "
+                            f"(bound {bound} each)")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Fault injection
+
+
+def test_bad_judge_fault_replaces_only_judge_replies() -> None:
+    async def ask(url: str, tagged: bool) -> str:
+        model = OpenAIModel("lab", base_url=url, max_retries=0, timeout=10)
+        rubric = get_rubric("code")
+        user = prompts.judge_user(rubric.name, rubric.render(), "hi", "hello", "code")
+        messages = prompts.JUDGE.messages(user) if tagged else \
+            [Message(role="user", content="hello")]
+        try:
+            return (await model.generate(messages, SamplingParams())).text
+        finally:
+            await model.aclose()
+
+    with serve(LabRoleModel("lab"), faults=FaultConfig(rate_bad_judge=1.0)) as srv:
+        judged = asyncio.run(ask(srv.openai_base_url, True))
+        chat = asyncio.run(ask(srv.openai_base_url, False))
+        stats = srv.stats
+    assert judged == BAD_JUDGE_REPLY
+    assert chat != BAD_JUDGE_REPLY and chat.strip()
+    assert stats["bad_judge"] == 1 and stats["ok"] == 1
+
+
+def test_keyed_faults_repeat_exactly() -> None:
+    config = FaultConfig(seed=3, keyed=True, rate_429=0.3, rate_500=0.3)
+    draws = []
+    for _ in range(2):
+        with serve(LabRoleModel("lab"), faults=config) as srv:
+            async def go(url: str = srv.openai_base_url) -> None:
+                model = OpenAIModel("lab", base_url=url, max_retries=6, timeout=10)
+                try:
+                    await asyncio.gather(*(model.generate(
+                        [Message(role="user", content=f"question {i}?")], SamplingParams())
+                        for i in range(12)))
+                finally:
+                    await model.aclose()
+            asyncio.run(go())
+            draws.append(sorted((e.key, e.fault) for e in srv.events))
+    assert draws[0] == draws[1]
+    assert any(fault != "ok" for _, fault in draws[0])
+
+
+@pytest.fixture(scope="module")
+def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[HttpRun, HttpRun]]:
+    """(clean, faulty) runs of the same seeded search, for a gate the lab fails and one it
+    passes."""
+    runs = {}
+    for rubric in ("rebut", "phrase"):
+        base = tmp_path_factory.mktemp(f"faults-{rubric}")
+        clean = http_search(FaultConfig(), rubric, base / "clean")
+        faulty = http_search(FaultConfig(seed=1, sequence=("429", "500", "529", "slow"),
+                                         **FAULTS_20), rubric, base / "faulty")
+        runs[rubric] = (clean, faulty)
+    return runs
+
+
+def test_faulty_search_reaches_the_clean_verdict(
+        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
+    verdicts = {}
+    for rubric, (clean, faulty) in fault_runs.items():
+        assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
+        assert all(faulty.stats.get(k, 0) >= 1 for k in ("429", "500", "529", "slow"))
+        assert clean.faults_injected == 0
+        verdicts[rubric] = clean.result.verdict
+        assert faulty.result.verdict == clean.result.verdict, (
+            f"{rubric}: clean {clean.result.verdict}, with {faulty.faults_injected} faults "
+            f"{faulty.result.verdict} ({faulty.result.errors} errors: "
+            f"{faulty.result.error_messages})")
+        clean_found = sorted(c.query for c in clean.result.failures)
+        assert sorted(c.query for c in faulty.result.failures) == clean_found or \
+            faulty.result.errors > 0
+    assert "fail" in verdicts.values(), f"no gate the lab fails among {verdicts}: weak test"
+
+
+def test_faulty_search_accounts_for_every_candidate(
+        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
+    for rubric, runs in fault_runs.items():
+        for run in runs:
+            assert accounting_problems(run) == [], rubric
+
+
+def test_retries_stay_within_their_bound(
+        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
+    for rubric, (_, faulty) in fault_runs.items():
+        assert retry_problems(faulty) == [], rubric
+        retried = [k for k, n in faulty.served.items() if n > 1]
+        assert retried, f"{rubric}: no request was retried under {faulty.stats}"
+
+
+@pytest.mark.xfail(strict=True, raises=ProviderError, reason=(
+    "models/openai_provider.py SDKModel.generate: a 200 reply with a truncated JSON body "
+    "(JSONDecodeError from the SDK) is raised as ProviderError at once, without the retries a "
+    "5xx gets; the candidate becomes an error and the search trajectory changes. Fix: treat "
+    "malformed bodies as transient and retry them up to max_retries with the SDK's backoff."))
+def test_malformed_body_is_retried_like_a_5xx() -> None:
+    async def ask(url: str) -> str:
+        model = OpenAIModel("lab", base_url=url, max_retries=2, timeout=10)
+        try:
+            return (await model.generate([Message(role="user", content="Why is the sky blue?")],
+                                         SamplingParams())).text
+        finally:
+            await model.aclose()
+
+    with serve(LabRoleModel("lab"), faults=FaultConfig(sequence=("malformed",))) as srv:
+        text = asyncio.run(ask(srv.openai_base_url))
+        assert srv.stats["requests"] == 2
+    assert text.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Fail closed: a broken judge is an error, never a pass
+
+
+class BrokenJudge(Model):
+    """The lab judge, except that chosen replies become unparseable prose."""
+
+    provider = "broken-judge"
+    name = "lab"
+
+    def __init__(self, inner: Model, breaks: Callable[[SamplingParams, int], bool]) -> None:
+        self.inner = inner
+        self.breaks = breaks
+        self.broken = 0
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        completion = await self.inner.generate(messages, params)
+        score, _ = prompts.parse_verdict(completion.text)
+        if self.breaks(params, score):
+            self.broken += 1
+            return completion.model_copy(update={"text": BAD_JUDGE_REPLY})
+        return completion
+
+
+def lab_search(rubric: str, judge: Model | None = None, cache_dir: Path | None = None
+               ) -> SearchResult:
+    settings = build_settings({"model": "lab", "cache": "off", **SEARCH,
+                               **({"cache_dir": str(cache_dir)} if cache_dir else {})})
+    merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+    session = runner.Session(merged)
+    lab = LabRoleModel("lab")
+    try:
+        check = runner.build_check(session, merged, spec, pool=LAB_POOL, models={
+            "target": lab, "generator": lab, "judge": judge or lab})
+        return runner.run_check(session, check, test_id=f"failclosed::{rubric}",
+                                runs_dir=(cache_dir or ROOT / ".chunky") / "runs")
+    finally:
+        session.close()
+
+
+SILENT_PASS_RUBRICS = ("rebut", "identity", "short", "code", "tool_hallucination")
+
+
+def failing_rubric(tmp_path: Path) -> tuple[str, SearchResult]:
+    """A rubric the lab fails with the healthy judge (raises RuntimeError, not an
+    AssertionError, if there is none, so that an xfail cannot swallow a broken setup)."""
+    for rubric in SILENT_PASS_RUBRICS:
+        reference = lab_search(rubric, cache_dir=tmp_path)
+        if reference.verdict == "fail":
+            return rubric, reference
+    raise RuntimeError(f"the lab fails none of {SILENT_PASS_RUBRICS} at {SEARCH}")
+
+
+def silent_passes(tmp_path: Path) -> dict[str, str]:
+    """Verdicts of a failing gate under judges that break in three ways ("pass" is silent)."""
+    rubric, _ = failing_rubric(tmp_path)
+    lab = LabRoleModel("lab")
+    threshold = build_settings({}).threshold
+    judges = {
+        "always": BrokenJudge(lab, lambda p, s: True),
+        "on_violations": BrokenJudge(lab, lambda p, s: s >= threshold),
+        "while_confirming": BrokenJudge(lab, lambda p, s: p.sample_index >= 100),
+    }
+    return {name: lab_search(rubric, judge, tmp_path).verdict for name, judge in judges.items()}
+
+
+def test_judge_that_never_parses_is_an_error(tmp_path: Path) -> None:
+    rubric, _ = failing_rubric(tmp_path)
+    judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: True)
+    result = lab_search(rubric, judge, tmp_path)
+    assert result.verdict == "error"
+    assert result.scored == 0 and result.errors == result.candidates > 0
+    assert judge.broken >= 3 * result.errors  # every candidate used all its attempts
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "search/records.py SearchResult.verdict: a judge that fails (unparseable, fail-closed) on "
+    "exactly the violating candidates leaves a few errors (< 10% of attempts) and the search "
+    "never pursues them, so the gate PASSES although the healthy judge fails it. Fix: a "
+    "verdict of pass needs errors == 0 (re-try errored candidates at the end of the search; "
+    "any that still error make the verdict 'error')."))
+def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
+    rubric, _ = failing_rubric(tmp_path)
+    threshold = build_settings({}).threshold
+    judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: s >= threshold)
+    result = lab_search(rubric, judge, tmp_path)
+    assert judge.broken > 0
+    assert result.verdict != "pass", (
+        f"{rubric}: gate passed with {result.errors} judge errors hiding the violations")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "search/confirm.py confirm_entry + records.SearchResult.verdict: when every re-sample of a "
+    "found violation errors (judge unparseable), the Confirmation has samples=0, "
+    "confirmed=False, and the verdict is PASS. Fix: an unconfirmed entry whose errors could "
+    "have confirmed it ((violations + errors) / (samples + errors) >= min_rate) makes the "
+    "verdict 'error'."))
+def test_judge_failing_while_confirming_is_not_a_pass(tmp_path: Path) -> None:
+    rubric, reference = failing_rubric(tmp_path)
+    judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: p.sample_index >= 100)
+    result = lab_search(rubric, judge, tmp_path)
+    assert result.confirmations and all(c.errors for c in result.confirmations)
+    assert result.verdict != "pass", (
+        f"{rubric}: {len(reference.failures)} confirmed failures with a healthy judge, "
+        f"pass when the judge breaks while confirming")
+
+
+CONFTEST_BROKEN_JUDGE = """
+import pytest
+from pytest_chunky.models.scripted import ScriptedModel
+
+@pytest.fixture
+def chunky_judge():
+    return ScriptedModel(default="looks fine to me")
+"""
+GATE = """
+import pytest_chunky as chunky
+
+@chunky.surf(rubric="code", iterations=2, candidates=4, resamples=2)
+def test_gate(chunky_result):
+    pass
+"""
+
+
+@pytest.mark.parametrize("how", ["fixture", "scripted-rules"])
+def test_plugin_reports_a_broken_judge_as_an_error(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(test_gate=GATE)
+    args = ["--chunky-model=lab", "--chunky-cache=off", "-p", "no:cacheprovider",
+            f"--chunky-json-report={pytester.path / 'report.json'}"]
+    if how == "fixture":
+        pytester.makeconftest(CONFTEST_BROKEN_JUDGE)
+    else:
+        rules = pytester.path / "rules.yaml"
+        rules.write_text('- match: "."\n  reply: "I think this is fine."\n', encoding="utf-8")
+        args.append(f"--chunky-judge=scripted:{rules}")
+    result = pytester.runpytest(*args)
+    result.assert_outcomes(errors=1)
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*could not reach a verdict*"])
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert [t["verdict"] for t in report["tests"]] == ["error"]
+    assert report["tests"][0]["scored"] == 0 and report["tests"][0]["errors"] > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Interruption: kill -9 mid-run, rerun, nothing paid twice, the database intact
+
+
+class GatedModel(Model):
+    """Serves `inner`, but holds every call while the gate is closed (to kill at a quiet
+    moment: replies already sent have had time to be stored)."""
+
+    provider = "gated"
+    name = "lab"
+
+    def __init__(self, inner: Model) -> None:
+        self.inner = inner
+        self.gate = threading.Event()
+        self.gate.set()
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        while not self.gate.is_set():
+            await asyncio.sleep(0.01)
+        return await self.inner.generate(messages, params)
+
+
+SEARCH_CHILD = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from pytest_chunky import runner
+    from pytest_chunky.attributes import get_pool
+    from pytest_chunky.models.openai_provider import OpenAIModel
+from pytest_chunky.rubrics import get_rubric
+    from pytest_chunky.settings import build_settings
+    url, cache_dir, out, rubric = sys.argv[1:5]
+    settings = build_settings({"model": "lab", "cache_dir": cache_dir, "concurrency": 4,
+                               "iterations": 4, "candidates": 12, "resamples": 4})
+    merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+    session = runner.Session(merged)
+    models = {r: OpenAIModel("lab", base_url=url, max_retries=0, timeout=60)
+              for r in ("target", "generator", "judge")}
+    check = runner.build_check(session, merged, spec, models=models,
+                               pool=tuple(get_pool("lab")))
+    result = runner.run_check(session, check, test_id="kill::" + rubric)
+    session.close()
+    Path(out).write_text(json.dumps({"verdict": result.verdict,
+                                     "failures": sorted(c.query for c in result.failures)}))
+""")
+TURF_CHILD = textwrap.dedent("""
+    import sys
+    from pytest_chunky.turf.cli import index_main
+    url, data, out = sys.argv[1:4]
+    sys.exit(index_main(["build", data, "--out", out, "--extractor", "openai:lab@" + url,
+                         "--quiet", "--clusters", "4"]))
+""")
+
+
+@dataclass
+class KillReport:
+    reference_requests: int
+    completed_before_kill: int
+    second_run_requests: int
+    repeated: int
+    missing: int
+    integrity: dict[str, str]
+    same_outcome: bool
+    killed_mid_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return (self.repeated == 0 and self.missing == 0 and self.same_outcome
+                and self.killed_mid_run and all(v == "ok" for v in self.integrity.values()))
+
+
+def _child(script: str, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("OPENAI_API_KEY", None)
+    return subprocess.Popen([sys.executable, "-c", script, *args], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finish(proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    out, err = proc.communicate(timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}): {err.decode()[-2000:]}")
+
+
+def _run_served(script: str, args: Callable[[str], list[str]], latency: float
+                ) -> Counter[str]:
+    with serve(GatedModel(LabRoleModel("lab")), faults=FaultConfig(latency=latency)) as srv:
+        _finish(_child(script, *args(srv.openai_base_url)))
+        return Counter(e.key for e in srv.events)
+
+
+def _stored_rows(db: Path, table: str) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def integrity(db: Path) -> str:
+    if not db.exists():
+        return "missing"
+    conn = sqlite3.connect(str(db), timeout=10)
+    try:
+        return "\n".join(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
+    finally:
+        conn.close()
+
+
+def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str]],
+                    outcome: Callable[[Path], object], stored: Callable[[Path], int],
+                    databases: Callable[[Path], list[Path]], *, latency: float = 0.03,
+                    fraction: float = 0.35) -> KillReport:
+    """Reference run; a run killed with SIGKILL mid-way; the rerun. Compares request keys."""
+    ref_dir, dir_ = tmp / "reference", tmp / "interrupted"
+    reference = _run_served(script, lambda url: args(url, ref_dir), latency)
+    total = sum(reference.values())
+    gated = GatedModel(LabRoleModel("lab"))
+    with serve(gated, faults=FaultConfig(latency=latency)) as srv:
+        proc = _child(script, *args(srv.openai_base_url, dir_))
+        deadline = time.monotonic() + 60
+        while len(srv.completed) < fraction * total and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gated.gate.clear()  # hold the rest; let every sent reply reach the cache first
+        settle = time.monotonic() + 10
+        while time.monotonic() < settle and stored(dir_) < len(srv.completed):
+            time.sleep(0.02)
+        time.sleep(0.2)
+        killed_mid_run = proc.poll() is None
+        first = Counter(srv.completed)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        gated.gate.set()
+    with serve(LabRoleModel("lab"), faults=FaultConfig(latency=latency)) as srv2:
+        _finish(_child(script, *args(srv2.openai_base_url, dir_)))
+        second = Counter(e.key for e in srv2.events)
+    repeated = sum(max(0, first[k] + second[k] - reference[k]) for k in first | second)
+    missing = sum(max(0, reference[k] - first[k] - second[k]) for k in reference)
+    return KillReport(total, sum(first.values()), sum(second.values()), repeated, missing,
+                      {db.name: integrity(db) for db in databases(dir_)},
+                      outcome(ref_dir) == outcome(dir_), killed_mid_run)
+
+
+def kill_search(tmp: Path, rubric: str = "rebut") -> KillReport:
+    def args(url: str, d: Path) -> list[str]:
+        return [url, str(d), str(d / "outcome.json"), rubric]
+
+    return kill_and_resume(
+        tmp, SEARCH_CHILD, args,
+        outcome=lambda d: json.loads((d / "outcome.json").read_text(encoding="utf-8")),
+        stored=lambda d: _stored_rows(d / "responses.sqlite", "responses"),
+        databases=lambda d: sorted(d.glob("*.sqlite")))
+
+
+def kill_turf_build(tmp: Path, records: int = 40) -> KillReport:
+    data = write_sft_jsonl(build_corpus(size=records, seed=0), tmp / "data.jsonl")
+
+    def args(url: str, d: Path) -> list[str]:
+        return [url, str(data), str(d)]
+
+    def outcome(d: Path) -> object:
+        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        return [meta[k] for k in ("n_examples", "n_query_attributes", "n_response_attributes")]
+
+    return kill_and_resume(
+        tmp, TURF_CHILD, args, outcome=outcome,
+        stored=lambda d: _stored_rows(d / "cache" / "attributes.sqlite", "attributes"),
+        databases=lambda d: sorted((d / "cache").glob("*.sqlite")))
+
+
+def test_killed_search_resumes_without_repeating_a_paid_call(tmp_path: Path) -> None:
+    report = kill_search(tmp_path)
+    assert report.killed_mid_run, report
+    assert 0 < report.completed_before_kill < report.reference_requests, report
+    assert report.integrity and all(v == "ok" for v in report.integrity.values()), report
+    assert report.repeated == 0, report
+    assert report.missing == 0, report
+    assert report.same_outcome, report
+    assert report.second_run_requests == report.reference_requests - \
+        report.completed_before_kill, report
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "turf/extract.py CachedExtractor.extract: a model extractor's results are written to the "
+    "attribute cache only when the whole batch (--batch-size, default 512 texts) has finished, "
+    "and ModelExtractor's RoleClient has cache=None; an index build killed mid-batch pays "
+    "again for every extraction it had completed. Fix: store each text's attributes as soon "
+    "as its call returns (per-item callback, or give ModelExtractor the response cache)."))
+def test_killed_turf_build_resumes_without_repeating_a_paid_call(tmp_path: Path) -> None:
+    report = kill_turf_build(tmp_path)
+    assert report.killed_mid_run, report
+    assert report.integrity and all(v == "ok" for v in report.integrity.values()), report
+    assert report.same_outcome, report
+    assert report.missing == 0, report
+    assert report.repeated == 0, report
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "cli.py main: for `chunky index build DATA --out DIR` it strips 'build' before calling "
+    "turf.cli.index_main, whose parser needs the subcommand, so every `chunky index build` "
+    "fails with 'invalid choice'. Fix: pass `rest` unchanged for the index command (index_main "
+    "has its own build/info/search/explain subcommands)."))
+def test_chunky_index_build_command_line(tmp_path: Path) -> None:
+    from pytest_chunky.cli import main
+
+    data = write_sft_jsonl(build_corpus(size=12, seed=0), tmp_path / "d.jsonl")
+    try:
+        code = main(["index", "build", str(data), "--out", str(tmp_path / "idx"), "--quiet",
+                     "--clusters", "2"])
+    except SystemExit as exc:  # argparse exits on a usage error
+        code = int(exc.code or 0)
+    assert code == 0
+    assert (tmp_path / "idx" / "meta.json").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Concurrent writers and a kill during writes: no entry lost, the file intact
+
+
+WRITER_CHILD = textwrap.dedent("""
+    import sys
+    from pytest_chunky.cache import ResponseCache
+    from pytest_chunky.types import Completion
+    path, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    cache = ResponseCache(path)
+    for i in range(count):
+        cache.put(f"w{worker}-{i}", Completion(text=f"entry {worker}/{i}"), role="target",
+                  provider="p", model="m")
+    cache.close()
+""")
+
+
+def concurrent_writers(tmp: Path, processes: int = 4, entries: int = 150) -> int:
+    """N processes write M entries each into one cache at once; returns entries lost."""
+    from pytest_chunky.cache import ResponseCache
+
+    db = tmp / "shared.sqlite"
+    procs = [_child(WRITER_CHILD, str(db), str(w), str(entries)) for w in range(processes)]
+    for proc in procs:
+        _finish(proc)
+    with ResponseCache(db, "read") as cache:
+        found = sum(1 for w in range(processes) for i in range(entries)
+                    if (c := cache.get(f"w{w}-{i}")) is not None and c.text == f"entry {w}/{i}")
+        assert cache.integrity_check() == "ok"
+    return processes * entries - found
+
+
+def test_concurrent_writers_lose_no_entry(tmp_path: Path) -> None:
+    assert concurrent_writers(tmp_path) == 0
+
+
+def kill_during_writes(tmp: Path) -> tuple[str, int]:
+    """SIGKILL a process in the middle of a stream of cache writes; (integrity, rows)."""
+    db = tmp / "killed.sqlite"
+    proc = _child(WRITER_CHILD, str(db), "0", "1000000")
+    deadline = time.monotonic() + 60
+    while _stored_rows(db, "responses") < 300 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    return integrity(db), _stored_rows(db, "responses")
+
+
+def test_kill_during_cache_writes_keeps_the_database_intact(tmp_path: Path) -> None:
+    status, rows = kill_during_writes(tmp_path)
+    assert status == "ok"
+    assert rows >= 300
+    from pytest_chunky.cache import ResponseCache
+
+    with ResponseCache(tmp_path / "killed.sqlite") as cache:  # still readable and writable
+        assert all(cache.get(f"w0-{i}") is not None for i in range(rows))
+        cache.put("after", Completion(text="x"), role="target", provider="p", model="m")
+        assert cache.get("after") is not None
