@@ -11,6 +11,7 @@ USAGE = """usage: chunky COMMAND ...
 
 commands:
   index build DATA.jsonl --out DIR    build a TURF training-data index
+  index info|search|explain ...       inspect an index, search it, explain a failure
   attributes build DATA.jsonl --out POOL.yaml
                                       build a SURF attribute pool from a dataset
   lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
@@ -46,11 +47,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
         return 0 if args and args[0] in ("-h", "--help") else 2
     command, rest = args[0], args[1:]
-    if command in ("index", "attributes"):
-        if not rest or rest[0] != "build":
-            print(f"usage: chunky {command} build DATA.jsonl --out PATH", file=sys.stderr)
-            return 2
-        rest = rest[1:]
     try:
         return COMMANDS[command](rest)
     except ChunkyError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from .runner import (
     run_check,
 )
 from .settings import OPTIONS, Settings, build_settings
-from .search.records import SearchResult
+from .search.records import IterationStats, SearchResult
 
 MARKER = "chunky_surf"
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -86,6 +86,10 @@ def pytest_configure(config: pytest.Config) -> None:
         role_models(settings)  # a real target without a judge stops the run here
     except ChunkyError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if settings.turf_index is not None and not settings.turf_index.is_dir():
+        raise pytest.UsageError(
+            f"--chunky-turf-index: {settings.turf_index} is not a directory; build one with "
+            "`chunky index build DATA.jsonl --out DIR`")
     config.stash[SETTINGS_KEY] = settings
     config.stash[RESULTS_KEY] = []
     config.stash[PROBLEMS_KEY] = []
@@ -216,10 +220,16 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                   "judge": request.getfixturevalue("chunky_judge"),
                   "generator": request.getfixturevalue("chunky_generator")}
         pool = request.getfixturevalue("chunky_attributes")
+        names = role_models(settings)
+        if settings.turf_index is not None:
+            models["extractor"] = (_session(request.config).model(
+                names["extractor"], "--chunky-extractor") if names else models["judge"])
         session = _session(request.config)
         try:
             check = build_check(session, settings, spec, models=models, pool=pool)
-            result = run_check(session, check, test_id=item.nodeid)
+            result = run_check(session, check, test_id=item.nodeid,
+                               progress=_progress_printer(request.config, item.nodeid,
+                                                          settings.iterations))
         except ChunkyError as exc:
             raise ChunkyInfraError(str(exc)) from None
         item.stash[RESULT_KEY] = result
@@ -231,6 +241,30 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                 f"{result.stop_message or '; '.join(result.error_messages) or 'no candidate'}"
                 f" — {result.errors} errors, {result.scored} scored")
     return item.stash[RESULT_KEY]
+
+
+def _progress_printer(config: pytest.Config, test_id: str, iterations: int
+                      ) -> Callable[[IterationStats, int], None] | None:
+    """Live progress lines for long searches, only where they cannot garble output.
+
+    Shown with -v on a terminal run (xdist workers have no terminal; their searches show up in
+    the session summary instead).
+    """
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or _is_worker(config) or config.option.verbose < 1:
+        return None
+    first = [True]
+
+    def show(stats: IterationStats, candidates: int) -> None:
+        if first[0]:
+            reporter.ensure_newline()
+            first[0] = False
+        reporter.write_line(
+            f"  chunky {test_id}: iteration {stats.iteration + 1}/{iterations} "
+            f"best={stats.best_score} buffer_mean={stats.mean_buffer_score:g} "
+            f"candidates={candidates}")
+
+    return show
 
 
 class ChunkyInfraError(Exception):
@@ -248,6 +282,10 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 def _attach(item: pytest.Item, result: SearchResult) -> None:
     item.add_report_section("call", "chunky", text_section(result))
     item.user_properties.append(("chunky_verdict", result.verdict))
+    for attribution in result.attributions:
+        if attribution.get("sentence") or attribution.get("error"):
+            item.user_properties.append(
+                ("chunky_turf", str(attribution.get("sentence") or attribution.get("error"))))
     item.user_properties.append(("chunky_result", json.dumps(result.model_dump(mode="json"))))
 
 

@@ -89,7 +89,8 @@ async def abuild_pool(data: str | Path | Sequence[Any], *, size: int = DEFAULT_S
                                                  seed, strings)
     summaries = summarise_clusters(strings, vectors, labels, counts, centroids)
     weight = np.bincount(labels, weights=counts, minlength=len(centroids))
-    order = [int(c) for c in np.argsort(-weight, kind="stable") if weight[c] > 0]
+    # Refinement may split or merge clusters: keep the `size` most common ones.
+    order = [int(c) for c in np.argsort(-weight, kind="stable") if weight[c] > 0][:size]
     if model is not None:
         tops = []
         for c in order:

@@ -27,7 +27,7 @@ def failure_message(result: SearchResult, worst: int = 3) -> str:
             f"      attributes: {'; '.join(conf.attributes)}",
         ]
     for attribution in result.attributions[:worst]:
-        sentence = attribution.get("sentence")
+        sentence = attribution.get("sentence") or attribution.get("error")
         if sentence:
             lines.append(f"  TURF: {sentence}")
     if result.replayed:
@@ -55,6 +55,20 @@ def text_section(result: SearchResult) -> str:
                      f"rate={conf.rate:.2f} score={conf.score}: {excerpt(conf.query, 100)}")
     for message in result.error_messages:
         lines.append(f"  error: {message}")
+    for attribution in result.attributions:
+        if attribution.get("error"):
+            lines.append(f"  TURF error: {attribution['error']}")
+            continue
+        lines.append(f"  TURF: {attribution.get('sentence', '')}")
+        for chunk in list(attribution.get("chunks") or [])[:5]:  # type: ignore[call-overload]
+            if isinstance(chunk, dict):
+                lines.append(f"    chunk {chunk.get('source')}: share {chunk.get('share')} "
+                             f"lift {chunk.get('lift')}")
+        for pair in list(attribution.get("evidence") or [])[:3]:  # type: ignore[call-overload]
+            if isinstance(pair, dict):
+                lines.append(f"    evidence [{pair.get('source')}]: "
+                             f"{excerpt(str(pair.get('prompt', '')), 80)} -> "
+                             f"{excerpt(str(pair.get('response', '')), 80)}")
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from .accounting import Budget, Ledger
 from .cache import ResponseCache
 from .client import RoleClient
 from .errors import ConfigError
+from .limits import RateLimiter, provider_key
 from .memory import FailureMemory, StoredFailure
 from .models.base import Model
 from .models.registry import create_model, parse_model_string
@@ -45,7 +46,7 @@ class SurfSpec(BaseModel):
 
 
 SETTINGS_ARGS = {"threshold", "iterations", "candidates", "pipelines", "min_rate", "seed",
-                 "resamples", "buffer_size", "turf_index", "concurrency"}
+                 "resamples", "buffer_size", "turf_index", "concurrency", "rpm"}
 BUDGET_KEYS = {"calls": "budget_calls", "usd": "budget_usd", "tokens": "budget_tokens"}
 MARKER_ARGS = sorted({*SurfSpec.model_fields, *SETTINGS_ARGS, "budget"})
 
@@ -115,6 +116,27 @@ class Session:
     session_budget: Budget | None = None
     _cache: ResponseCache | None = None
     _memory: FailureMemory | None = None
+    _limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    _indexes: dict[str, Any] = field(default_factory=dict)
+
+    def turf_index(self, path: Path) -> Any:
+        """Load a TURF index once per process (refuses other format versions, clearly)."""
+        from .turf.index import TurfIndex
+
+        key = str(Path(path).resolve())
+        if key not in self._indexes:
+            self._indexes[key] = TurfIndex(path)
+        return self._indexes[key]
+
+    def rate_limiter(self, model: Model) -> RateLimiter | None:
+        """One requests-per-minute window per provider endpoint, shared across processes."""
+        if self.settings.rpm is None:
+            return None
+        key = provider_key(model.provider, model.base_url)
+        if key not in self._limiters:
+            path = Path(self.settings.cache_dir) / "ratelimit.sqlite"
+            self._limiters[key] = RateLimiter(self.settings.rpm, path, key=key)
+        return self._limiters[key]
 
     @property
     def cache(self) -> ResponseCache | None:
@@ -147,6 +169,8 @@ class Session:
             self._cache.close()
         if self._memory is not None:
             self._memory.close()
+        for limiter in self._limiters.values():
+            limiter.close()
 
 
 @dataclass
@@ -161,6 +185,7 @@ class Check:
     generator: Generator
     judge: Judge
     ledger: Ledger
+    extractor: Model | None = None
 
 
 def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str, ...]:
@@ -181,13 +206,15 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
         model = models[role]
         extra = {"rubric": rubric.digest} if role == "judge" else None
         return RoleClient(role, model, cache=session.cache, ledger=ledger, budget=budget,
-                          concurrency=settings.concurrency, cache_extra=extra)
+                          concurrency=settings.concurrency, cache_extra=extra,
+                          rate_limiter=session.rate_limiter(model))
 
     if pool is None:
         pool = default_pool(settings, spec, models["target"])
     return Check(settings, spec, rubric, pool,
                  Target(client("target"), system_prompt=spec.system_prompt),
-                 Generator(client("generator")), Judge(client("judge")), ledger)
+                 Generator(client("generator")), Judge(client("judge")), ledger,
+                 extractor=models.get("extractor"))
 
 
 def _search(check: Check, sink: Callable[[Candidate], None] | None,
@@ -209,10 +236,6 @@ async def _replay(search: SurfSearch, stored: list[StoredFailure], result: Searc
                for f in stored]
     confirmations = await asyncio.gather(*(confirm_entry(search, e, n)
                                            for n, e in enumerate(entries)))
-    for entry, conf in zip(entries, confirmations, strict=True):
-        if not conf.response:
-            conf.response = "(replayed from failure memory)"
-        entry.status = "scored"
     result.confirmations = list(confirmations)
 
 
@@ -244,9 +267,43 @@ def run_check(session: Session, check: Check, *, test_id: str,
             result.replayed = True  # nothing new is searched: the stored prompts are the check
         elif not result.failures:
             result = session.run(search.run())
+    if result.failures and s.turf_index is not None:
+        session.run(attribute_failures(session, check, result, s.turf_index))
     if result.failures and not result.replayed:
         session.memory.put(*memory_key, [StoredFailure(c.query, c.attributes, c.score)
                                          for c in result.failures])
     result.usage = check.ledger.as_dict()
     session.ledger.merge(check.ledger)
     return result
+
+
+async def attribute_failures(session: Session, check: Check, result: SearchResult,
+                             index_path: Path, limit: int = 3) -> None:
+    """TURF on the worst confirmed failures: trigger, crux and the chunk that taught them.
+
+    A broken index does not hide the failure: the error is recorded next to it.
+    """
+    from .errors import ChunkyError
+    from .turf.attribute import attribute
+    from .turf.extract import ModelExtractor
+
+    model = check.extractor or check.judge.client.model
+    client = RoleClient("extractor", model, cache=session.cache, ledger=check.ledger,
+                        budget=None, concurrency=check.settings.concurrency)
+    try:
+        index = session.turf_index(index_path)
+    except ChunkyError as exc:
+        result.attributions.append({"error": f"TURF index {index_path}: {exc}"})
+        return
+    extractor = ModelExtractor.from_client(client)
+    for conf in result.failures[:limit]:
+        try:
+            found = await attribute(index, conf.query, conf.response, rubric=check.rubric,
+                                    extractor=extractor, crux_model=model)
+        except ChunkyError as exc:
+            result.attributions.append({"query": conf.query, "error": str(exc)})
+            continue
+        record = found.model_dump(mode="json")
+        record["sentence"] = found.sentence()
+        record["query"] = conf.query
+        result.attributions.append(record)

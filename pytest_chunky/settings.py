@@ -44,6 +44,7 @@ class Settings(BaseModel):
     budget_tokens: int | None = Field(None, ge=1)
     budget_usd: float | None = Field(None, gt=0)
     concurrency: int = Field(8, ge=1, le=1024)
+    rpm: int | None = Field(None, ge=1)
     rubrics: tuple[str, ...] = ()
     turf_index: Path | None = None
     replay_only: bool = False
@@ -108,6 +109,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("budget_tokens", "cap on tokens (input + output) per test", "int"),
     OptionSpec("budget_usd", "cap on dollars spent per test", "float"),
     OptionSpec("concurrency", "concurrent requests per provider", "int"),
+    OptionSpec("rpm", "requests per minute per provider, shared by all xdist workers", "int"),
     OptionSpec("rubrics", "extra rubric files or directories (repeatable)", "list"),
     OptionSpec("turf_index", "TURF training-data index directory; failing tests are attributed",
                "path"),

@@ -216,7 +216,7 @@ def test_bad_judge_fault_replaces_only_judge_replies() -> None:
 
 
 def test_keyed_faults_repeat_exactly() -> None:
-    config = FaultConfig(seed=3, keyed=True, rate_429=0.3, rate_500=0.3)
+    config = FaultConfig(seed=3, keyed=True, rate_429=0.15, rate_529=0.15, retry_after=0.01)
     draws = []
     for _ in range(2):
         with serve(LabRoleModel("lab"), faults=config) as srv:
@@ -473,7 +473,6 @@ SEARCH_CHILD = textwrap.dedent("""
     from pytest_chunky import runner
     from pytest_chunky.attributes import get_pool
     from pytest_chunky.models.openai_provider import OpenAIModel
-from pytest_chunky.rubrics import get_rubric
     from pytest_chunky.settings import build_settings
     url, cache_dir, out, rubric = sys.argv[1:5]
     settings = build_settings({"model": "lab", "cache_dir": cache_dir, "concurrency": 4,
@@ -571,7 +570,7 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
                 and time.monotonic() < deadline:
             time.sleep(0.01)
         gated.gate.clear()  # hold the rest; let every sent reply reach the cache first
-        settle = time.monotonic() + 10
+        settle = time.monotonic() + 2
         while time.monotonic() < settle and stored(dir_) < len(srv.completed):
             time.sleep(0.02)
         time.sleep(0.2)
@@ -580,7 +579,9 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         gated.gate.set()
-    with serve(LabRoleModel("lab"), faults=FaultConfig(latency=latency)) as srv2:
+        port = srv.port
+    # The base URL is part of every cache key: the rerun talks to the same address.
+    with serve(LabRoleModel("lab"), port=port, faults=FaultConfig(latency=latency)) as srv2:
         _finish(_child(script, *args(srv2.openai_base_url, dir_)))
         second = Counter(e.key for e in srv2.events)
     repeated = sum(max(0, first[k] + second[k] - reference[k]) for k in first | second)

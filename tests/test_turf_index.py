@@ -87,7 +87,8 @@ def test_build_writes_numpy_json_and_hnsw_only(data_file: Path, tmp_path: Path) 
     assert {"meta.json", "responses.hnsw", "query_ids.npy", "centroids.npy"} <= names
     assert all(re.search(r"\.(npy|json|jsonl|hnsw)$", n) for n in names), names
     assert index.meta["format_version"] == FORMAT_VERSION
-    assert index.n_examples == 300 and index.n_clusters == 6
+    assert index.n_examples == 300 and index.meta["kmeans_k"] == 6
+    assert index.n_clusters == len(index.summaries) == len(index.cluster_sizes)
     assert index.query_ids.shape == (300, 10)
     assert sorted(index.sources) == ["code", "confidential", "prose"]
     # every example's cluster set is duplicate-free and consistent with its attributes
@@ -197,8 +198,8 @@ def test_keyword_search_counts_by_source(data_file: Path, tmp_path: Path) -> Non
 
 def test_default_clusters_scale() -> None:
     assert default_clusters(5) == 5
-    assert default_clusters(100) == 10
-    assert default_clusters(40_000) == 200
+    assert default_clusters(100) == 44  # few strings: mostly distinct concepts
+    assert default_clusters(40_000) == 1538  # many: grows like 8·sqrt(D)
     assert default_clusters(10**8) == 2000
 
 
@@ -211,4 +212,4 @@ def test_cli_build_info_search(data_file: Path, tmp_path: Path,
     assert index_main(["info", str(out), "--json"]) == 0
     assert index_main(["search", str(out), "Zephyr X9"]) == 0
     printed = capsys.readouterr().out
-    assert '"n_clusters": 5' in printed and "confidential" in printed
+    assert '"kmeans_k": 5' in printed and "confidential" in printed

@@ -131,3 +131,19 @@ def test_benjamini_hochberg_is_monotone_and_bounded() -> None:
     assert q == pytest.approx([0.04, 0.04 * 4 / 3 * 3 / 4 * 4 / 3, 0.04, 0.5], rel=1e-6) or \
         all(a <= 1 for a in q)
     assert q[0] <= q[2] <= q[1] <= q[3] <= 1.0
+
+
+def test_model_backed_extractor_and_two_judge_crux(lab_index: TurfIndex) -> None:
+    """The LLM path end to end, with the lab playing the model through the real prompts."""
+    from pytest_chunky.lab.roles import LabRoleModel
+    from pytest_chunky.turf.extract import ModelExtractor
+
+    chunk = next(c for c in planted_chunks() if c.name == "codealpaca")
+    query, response = failures(chunk, 1)[0]
+    model = LabRoleModel("lab")
+    extractor = ModelExtractor(model, concurrency=2)
+    result = attribute_sync(lab_index, query, response, rubric="code", extractor=extractor,
+                            crux_model=model)
+    assert extractor.calls == 1  # the query; the blind judge ran on its own extractor
+    assert result.crux and set(result.crux) <= set(result.blind_attributes)
+    assert result.top_chunk == "codealpaca"

@@ -63,9 +63,23 @@ def paraphrase(query: str, rng: random.Random) -> str:
 
 
 def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
+    """The lab's informed judge: the behaviour the detector flags first, then its vocabulary.
+
+    An attribute that is a wording of a chunk's behaviour for this detector (per the lab's own
+    paraphrase table) is the crux; other attributes rank by the detector's words.
+    """
+    from .attributes import canonical
+    from .chunks import CHUNKS
+
+    behaviours = {c.behaviour for c in CHUNKS.values() if c.detector == detector and c.behaviour}
     words = CRUX_WORDS.get(detector, ())
-    ranked = sorted(attributes, key=lambda a: -sum(w in a.lower() for w in words))
-    return list(ranked[:3])
+
+    def rank(item: tuple[int, str]) -> tuple[int, int, int]:
+        i, attribute = item
+        exact = canonical(attribute) in behaviours
+        return (-int(exact), -sum(w in attribute.lower() for w in words), i)
+
+    return [a for _, a in sorted(enumerate(attributes), key=rank)[:3]]
 
 
 class LabRoleModel(Model):

@@ -36,8 +36,8 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
 
 
 async def _violation(search: SurfSearch, query: str, sample: int, priority: int
-                     ) -> tuple[bool | None, str]:
-    """One re-sample: (violated?, response); None when the call failed."""
+                     ) -> tuple[bool | None, str, str]:
+    """One re-sample: (violated?, response, judge reason); None when the call failed."""
     try:
         completion = await search._limited(
             search._key(search.target.client), priority,
@@ -49,8 +49,9 @@ async def _violation(search: SurfSearch, query: str, sample: int, priority: int
     except BudgetExceeded:
         raise
     except ChunkyError:
-        return None, ""
-    return verdict.score >= search.config.threshold, text  # type: ignore[attr-defined]
+        return None, "", ""
+    return (verdict.score >= search.config.threshold, text,  # type: ignore[attr-defined]
+            verdict.reason)  # type: ignore[attr-defined]
 
 
 async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> Confirmation:
@@ -58,7 +59,11 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
     query = entry.query or ""
     outcomes = await asyncio.gather(*(
         _violation(search, query, s, priority) for s in range(1, cfg.resamples + 1)))
-    judged = [v for v, _ in outcomes if v is not None]
+    judged = [v for v, _, _ in outcomes if v is not None]
+    # A replayed failure has no stored response: show the first re-sample that violated.
+    example = next(((text, reason) for v, text, reason in outcomes if v), ("", ""))
+    response = entry.response or example[0]
+    reason = entry.reason or example[1]
     violations = sum(judged)
     rate = violations / len(judged) if judged else 0.0
     low, high = wilson_interval(violations, len(judged))
@@ -69,11 +74,11 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
             for p in range(cfg.perturbations)))
         perturbed = await asyncio.gather(*(
             _violation(search, text, 1, priority) for text in paraphrases))
-        scored = [v for v, _ in perturbed if v is not None]
+        scored = [v for v, _, _ in perturbed if v is not None]
         perturbation_rate = sum(scored) / len(scored) if scored else 0.0
     return Confirmation(
         query=query, attributes=entry.attributes, score=entry.score or 0,
-        response=entry.response or "", reason=entry.reason or "", samples=len(judged),
+        response=response, reason=reason, samples=len(judged),
         violations=violations, errors=len(outcomes) - len(judged), rate=round(rate, 4),
         ci_low=low, ci_high=high, confirmed=bool(judged) and rate >= cfg.min_rate,
         perturbation_rate=perturbation_rate, perturbations=cfg.perturbations)

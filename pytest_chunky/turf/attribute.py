@@ -228,7 +228,11 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
     for cand, p, q in zip(cands, p_values, benjamini_hochberg(p_values), strict=True):
         cand.p_value, cand.q_value = p, q
     cands.sort(key=lambda c: (-c.score, -c.hits, c.p_value))
-    best = cands[0]
+    # With an informed judge, its first pick is the behaviour that violated the rubric: the
+    # headline trigger is traced for it (paper D.1.5: one trigger per crux). Without one, the
+    # data choose among the blind attributes. An incidental feature with a concentrated
+    # source (e.g. "mentions a year") must not outvote the violating behaviour.
+    best = next(c for c in cands if c.crux == cruxes[0]) if crux else cands[0]
     if not crux:  # data-driven crux: the blind attributes with the most concentrated evidence
         ranked = list(dict.fromkeys(c.crux for c in cands))
         crux = ranked[:3]
