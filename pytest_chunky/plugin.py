@@ -115,8 +115,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or settings.model is None:
         return None
-    roles = role_models(settings) or {}
-    return "chunky: " + " ".join(f"{k}={v}" for k, v in roles.items()) + \
+    roles = role_models(settings)
+    return "chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) + \
         f" cache={settings.cache}"
 
 
@@ -177,10 +177,13 @@ def chunky_settings(request: pytest.FixtureRequest) -> Settings:
 
 def _role_model(request: pytest.FixtureRequest, role: str, flag: str) -> Model:
     settings: Settings = request.getfixturevalue("chunky_settings")
-    names = role_models(settings)
-    if names is None:
-        pytest.skip(NO_TARGET)
-    return _session(request.config).model(names[role], flag)
+    name = role_models(settings)[role]
+    if name is None:
+        if role == "target":
+            pytest.skip(NO_TARGET)
+        raise ChunkyInfraError(f"no {role} model configured: pass {flag}=MODEL (or lab for "
+                               f"the offline lab), or set chunky_{role} in your ini file")
+    return _session(request.config).model(name, flag)
 
 
 @pytest.fixture
@@ -220,10 +223,10 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                   "judge": request.getfixturevalue("chunky_judge"),
                   "generator": request.getfixturevalue("chunky_generator")}
         pool = request.getfixturevalue("chunky_attributes")
-        names = role_models(settings)
+        extractor = role_models(settings)["extractor"]
         if settings.turf_index is not None:
             models["extractor"] = (_session(request.config).model(
-                names["extractor"], "--chunky-extractor") if names else models["judge"])
+                extractor, "--chunky-extractor") if extractor else models["judge"])
         session = _session(request.config)
         try:
             check = build_check(session, settings, spec, models=models, pool=pool)

@@ -12,6 +12,11 @@ def excerpt(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def tail(text: str, limit: int) -> str:
+    """The end of a test id is what tells tests apart (function name, parameters)."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+
 def failure_message(result: SearchResult, worst: int = 3) -> str:
     failures = result.failures
     lines = [f"chunky: rubric {result.rubric!r} violated by {result.model}: "
@@ -86,7 +91,7 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
         top = r.top_attributes(1) if r.failures else []
         trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
                        top[0] if top else "-")
-        rows.append(f"{excerpt(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
+        rows.append(f"{tail(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
                     f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
                     f"{hits:>6}  {excerpt(trigger, 60)}")
     return rows

@@ -227,10 +227,44 @@ def _error_message(err: Any) -> tuple[tuple[Any, ...], str]:
     return loc, msg
 
 
+def printable(text: str) -> str:
+    """`text` on one line: control characters (newlines in a file name...) are escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def yaml_error(exc: Exception, text: str, path: str) -> InputError:
+    """A one-line InputError with the line for any error PyYAML raises while loading."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        problem = f"character {shown} is not allowed ({exc.reason})"
+    elif isinstance(exc, yaml.YAMLError):
+        problem = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and problem.startswith("but "):
+            problem = f"{context}, {problem}"
+        elif context and start is not None and mark is not None and start.line != mark.line:
+            problem += f" ({context} that starts on line {start.line + 1})"
+    elif isinstance(exc, RecursionError):
+        problem = "the document is nested too deeply"
+    else:  # a scalar YAML accepts but Python cannot build (2024-13-45, a 5000-digit integer)
+        problem = f"bad value ({exc})"
+    problem = " ".join(printable(problem).split())
+    if len(problem) > 200:
+        problem = problem[:197] + "..."
+    return InputError(f"invalid YAML: {problem}", path=path, line=line)
+
+
 def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) -> Rubric:
     """Parse rubric YAML text; `stem`, when given, must equal the rubric's `name`."""
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError("file is empty; a rubric needs at least name, title, principle "
@@ -238,18 +272,11 @@ def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) 
         lines: dict[tuple[Any, ...], int] = {}
         _key_lines(node, path, lines)
         data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and problem.startswith("but "):
-            problem = f"{context}, {problem}"
-        elif context and start is not None and mark is not None and start.line != mark.line:
-            problem += f" ({context} that starts on line {start.line + 1})"
-        raise InputError(f"invalid YAML: {problem}", path=path,
-                         line=mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise yaml_error(exc, text, path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise InputError(f"top level must be a mapping of rubric fields "
                          f"({', '.join(Rubric.model_fields)}), got {_describe(data)}",
@@ -279,16 +306,19 @@ def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) 
 def load_rubric(path: str | Path) -> Rubric:
     """Load and validate one rubric file (cached by path, mtime and size)."""
     p = Path(path)
+    shown = printable(str(path))
     try:
         stat = p.stat()
     except FileNotFoundError:
-        raise InputError("rubric file not found", path=str(path)) from None
+        raise InputError("rubric file not found", path=shown) from None
     except OSError as exc:
-        raise InputError(f"cannot read rubric file: {exc.strerror}", path=str(path)) from None
+        raise InputError(f"cannot read rubric file: {exc.strerror}", path=shown) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError("not a valid file name", path=shown) from None
     if p.is_dir():
         raise InputError("is a directory; pass rubric directories with --chunky-rubrics / "
-                         "rubric_dirs, or name one .yaml file", path=str(path))
-    return _load_cached(str(p.resolve()), str(path), stat.st_mtime_ns, stat.st_size)
+                         "rubric_dirs, or name one .yaml file", path=shown)
+    return _load_cached(str(p.resolve()), shown, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=256)
@@ -347,19 +377,29 @@ def available_rubrics(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def _kind(p: Path) -> str:
+    """"file", "dir" or "" (missing, or a name the OS rejects, e.g. too long)."""
+    try:
+        return "file" if p.is_file() else "dir" if p.is_dir() else ""
+    except (OSError, ValueError):
+        return ""
+
+
 def get_rubric(name_or_path: str | Path, extra: Sequence[str | Path] = ()) -> Rubric:
     """A rubric by built-in/user name, or from a path to its YAML file."""
     text = str(name_or_path)
     p = Path(text)
-    if p.is_file() or p.suffix in RUBRIC_SUFFIXES:
+    kind = _kind(p)
+    short = repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
+    if kind == "file" or p.suffix in RUBRIC_SUFFIXES:
         return load_rubric(p)
-    if p.is_dir():
-        raise ConfigError(f"rubric {text!r} is a directory; add it with --chunky-rubrics / "
+    if kind == "dir":
+        raise ConfigError(f"rubric {short} is a directory; add it with --chunky-rubrics / "
                           "rubric_dirs and name one of its rubrics instead")
     found = available_rubrics(extra)
     if text not in found:
         close = difflib.get_close_matches(text, list(found), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ConfigError(f"unknown rubric {text!r}; {hint}valid rubrics are: "
+        raise ConfigError(f"unknown rubric {short}; {hint}valid rubrics are: "
                           f"{', '.join(found) or '(none)'}; to add one, {HOW_TO_ADD}")
     return load_rubric(found[text])

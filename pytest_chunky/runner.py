@@ -83,22 +83,22 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
     return merged, spec
 
 
-def role_models(settings: Settings) -> dict[str, str] | None:
-    """Model strings per role, or None when no target is configured at all."""
-    if settings.model is None:
-        return None
-    target = parse_model_string(settings.model)
-    default = "lab" if target.provider in LAB_PROVIDERS else None
+def role_models(settings: Settings) -> dict[str, str | None]:
+    """Model strings per role (None where nothing is configured).
+
+    A lab target brings the lab for every other role; a real target needs a judge.
+    """
+    target = parse_model_string(settings.model).provider if settings.model else None
+    default = "lab" if target in LAB_PROVIDERS else None
     judge = settings.judge or default
-    if judge is None:
+    if settings.model is not None and judge is None:
         raise ConfigError(
             f"--chunky-model={settings.model} needs a judge: pass --chunky-judge=MODEL (e.g. "
             "--chunky-judge=anthropic:claude-opus-4-5, or lab for the offline detectors) or "
             "set chunky_judge in your ini file")
-    generator = settings.generator or (default or judge)
-    extractor = settings.extractor or (default or judge)
-    return {"target": settings.model, "judge": judge, "generator": generator,
-            "extractor": extractor}
+    return {"target": settings.model, "judge": judge,
+            "generator": settings.generator or default or judge,
+            "extractor": settings.extractor or default or judge}
 
 
 def test_slug(test_id: str) -> str:

@@ -41,11 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LAB_POOL = tuple(get_pool("lab"))
 TRANSPORT = ("429", "500", "529", "slow", "malformed")
 FAULT_KINDS = (*TRANSPORT, "bad_judge")
-# ~15% of all requests get a transport fault and 15% of the remaining judge requests an
-# unparseable reply: about 20% of all requests are faulty. Keyed: the same faults every run.
-FAULTS_20 = dict(rate_429=0.05, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
-                 rate_malformed=0.02, rate_bad_judge=0.15, retry_after=0.01,
-                 slow_seconds=2.0, keyed=True)
 SEARCH = dict(iterations=4, candidates=12, resamples=4)
 
 
@@ -234,51 +229,91 @@ def test_keyed_faults_repeat_exactly() -> None:
     assert any(fault != "ok" for _, fault in draws[0])
 
 
+def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
+                 search: dict[str, int] | None = None, max_retries: int = 6,
+                 timeout: float = 1.0) -> dict[tuple[str, str], HttpRun]:
+    """(rubric, profile name, faults) runs, all at once (threads: the runs mostly wait on
+    timeouts and backoff). Keyed faults make every run reproducible."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {(rubric, name): pool.submit(http_search, config, rubric,
+                                               base / f"{rubric}-{name}", search=search,
+                                               max_retries=max_retries, timeout=timeout)
+                   for rubric, name, config in jobs}
+        return {key: future.result() for key, future in futures.items()}
+
+
+FAULT_RUBRICS = ("code", "rebut", "short")
+TRANSPORT_RUBRICS = ("rebut",)
+# Transport faults only (each retried by the SDK): the run must be identical to a clean one.
+TRANSPORT_20 = FaultConfig(rate_429=0.06, rate_500=0.05, rate_529=0.05, rate_slow=0.04,
+                           retry_after=0.01, slow_seconds=2.0, keyed=True, seed=1,
+                           sequence=("429", "500", "529", "slow"))
+# Every fault kind: ~15% of requests get a transport fault and 15% of the remaining judge
+# requests an unparseable reply, so about 20% of all requests are faulty.
+ALL_20 = FaultConfig(rate_429=0.05, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
+                     rate_malformed=0.02, rate_bad_judge=0.15, retry_after=0.01,
+                     slow_seconds=2.0, keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
+
+
 @pytest.fixture(scope="module")
-def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[HttpRun, HttpRun]]:
-    """(clean, faulty) runs of the same seeded search, for a gate the lab fails and one it
-    passes."""
-    runs = {}
-    for rubric in ("rebut", "phrase"):
-        base = tmp_path_factory.mktemp(f"faults-{rubric}")
-        clean = http_search(FaultConfig(), rubric, base / "clean")
-        faulty = http_search(FaultConfig(seed=1, sequence=("429", "500", "529", "slow"),
-                                         **FAULTS_20), rubric, base / "faulty")
-        runs[rubric] = (clean, faulty)
-    return runs
+def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], HttpRun]:
+    jobs = [(r, "clean", FaultConfig()) for r in FAULT_RUBRICS] + \
+        [(r, "all", ALL_20) for r in FAULT_RUBRICS] + \
+        [(r, "transport", TRANSPORT_20) for r in TRANSPORT_RUBRICS]
+    return fault_matrix(tmp_path_factory.mktemp("faults"), jobs, timeout=0.5)
 
 
-def test_faulty_search_reaches_the_clean_verdict(
-        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
+def test_transport_faults_change_nothing(fault_runs: dict[tuple[str, str], HttpRun]) -> None:
+    """429/500/529 and timeouts on ~20% of requests: same candidates, scores and verdict."""
     verdicts = {}
-    for rubric, (clean, faulty) in fault_runs.items():
+    for rubric in TRANSPORT_RUBRICS:
+        clean, faulty = fault_runs[rubric, "clean"], fault_runs[rubric, "transport"]
+        assert clean.faults_injected == 0
         assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
         assert all(faulty.stats.get(k, 0) >= 1 for k in ("429", "500", "529", "slow"))
-        assert clean.faults_injected == 0
+        assert faulty.result.errors == 0, faulty.result.error_messages
+        assert faulty.faults_not_survived == 0
+        assert [(x["query"], x["score"], x["status"]) for x in faulty.lines] == \
+            [(x["query"], x["score"], x["status"]) for x in clean.lines], rubric
+        assert faulty.result.verdict == clean.result.verdict, rubric
         verdicts[rubric] = clean.result.verdict
-        assert faulty.result.verdict == clean.result.verdict, (
-            f"{rubric}: clean {clean.result.verdict}, with {faulty.faults_injected} faults "
-            f"{faulty.result.verdict} ({faulty.result.errors} errors: "
-            f"{faulty.result.error_messages})")
-        clean_found = sorted(c.query for c in clean.result.failures)
-        assert sorted(c.query for c in faulty.result.failures) == clean_found or \
-            faulty.result.errors > 0
     assert "fail" in verdicts.values(), f"no gate the lab fails among {verdicts}: weak test"
 
 
-def test_faulty_search_accounts_for_every_candidate(
-        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
-    for rubric, runs in fault_runs.items():
-        for run in runs:
-            assert accounting_problems(run) == [], rubric
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "malformed bodies are not retried (models/openai_provider.py, see "
+    "test_malformed_body_is_retried_like_a_5xx) and SearchResult.verdict (search/records.py) "
+    "passes a search with up to 10% errored candidates; an errored candidate also changes the "
+    "trajectory. Under 20% faults a failing gate can turn into a PASS (seen: 'code' fail -> "
+    "pass) or a passing one into an error. Fix both; re-try errored candidates at the end."))
+def test_all_faults_reach_the_clean_verdict(
+        fault_runs: dict[tuple[str, str], HttpRun]) -> None:
+    changed = {}
+    for rubric in FAULT_RUBRICS:
+        clean, faulty = fault_runs[rubric, "clean"], fault_runs[rubric, "all"]
+        assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
+        if faulty.result.verdict != clean.result.verdict:
+            changed[rubric] = (f"{clean.result.verdict} -> {faulty.result.verdict} "
+                               f"({faulty.result.errors} errors)")
+    assert not changed, f"verdicts changed by faults: {changed}"
 
 
-def test_retries_stay_within_their_bound(
-        fault_runs: dict[str, tuple[HttpRun, HttpRun]]) -> None:
-    for rubric, (_, faulty) in fault_runs.items():
-        assert retry_problems(faulty) == [], rubric
-        retried = [k for k, n in faulty.served.items() if n > 1]
-        assert retried, f"{rubric}: no request was retried under {faulty.stats}"
+def test_every_candidate_is_accounted_for_under_faults(
+        fault_runs: dict[tuple[str, str], HttpRun]) -> None:
+    for key, run in fault_runs.items():
+        assert accounting_problems(run) == [], key
+    injected = Counter[str]()
+    for run in fault_runs.values():
+        injected.update({k: run.stats.get(k, 0) for k in FAULT_KINDS})
+    assert all(injected[k] for k in FAULT_KINDS), injected
+
+
+def test_retries_stay_within_their_bound(fault_runs: dict[tuple[str, str], HttpRun]) -> None:
+    for key, run in fault_runs.items():
+        assert retry_problems(run) == [], key
+    assert any(n > 1 for run in fault_runs.values() for n in run.served.values())
 
 
 @pytest.mark.xfail(strict=True, raises=ProviderError, reason=(
@@ -476,7 +511,7 @@ SEARCH_CHILD = textwrap.dedent("""
     from pytest_chunky.settings import build_settings
     url, cache_dir, out, rubric = sys.argv[1:5]
     settings = build_settings({"model": "lab", "cache_dir": cache_dir, "concurrency": 4,
-                               "iterations": 4, "candidates": 12, "resamples": 4})
+                               "iterations": 3, "candidates": 8, "resamples": 3})
     merged, spec = runner.parse_marker({"rubric": rubric}, settings)
     session = runner.Session(merged)
     models = {r: OpenAIModel("lab", base_url=url, max_retries=0, timeout=60)
@@ -490,10 +525,10 @@ SEARCH_CHILD = textwrap.dedent("""
 """)
 TURF_CHILD = textwrap.dedent("""
     import sys
-    from pytest_chunky.turf.cli import index_main
+    from pytest_chunky.cli import main  # `chunky index build ...`
     url, data, out = sys.argv[1:4]
-    sys.exit(index_main(["build", data, "--out", out, "--extractor", "openai:lab@" + url,
-                         "--quiet", "--clusters", "4"]))
+    sys.exit(main(["index", "build", data, "--out", out, "--extractor", "openai:lab@" + url,
+                   "--quiet", "--clusters", "4"]))
 """)
 
 
@@ -529,8 +564,17 @@ def _finish(proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
 
 def _run_served(script: str, args: Callable[[str], list[str]], latency: float
                 ) -> Counter[str]:
-    with serve(GatedModel(LabRoleModel("lab")), faults=FaultConfig(latency=latency)) as srv:
-        _finish(_child(script, *args(srv.openai_base_url)))
+    """The reference run, in this process (saves a child's start-up): the request keys."""
+    with serve(LabRoleModel("lab"), faults=FaultConfig(latency=latency)) as srv:
+        saved = sys.argv
+        sys.argv = ["child", *args(srv.openai_base_url)]
+        try:
+            exec(compile(script, "<child>", "exec"), {"__name__": "__child__"})
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                raise RuntimeError(f"reference run exited with {exc.code}") from None
+        finally:
+            sys.argv = saved
         return Counter(e.key for e in srv.events)
 
 
@@ -557,11 +601,16 @@ def integrity(db: Path) -> str:
 def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str]],
                     outcome: Callable[[Path], object], stored: Callable[[Path], int],
                     databases: Callable[[Path], list[Path]], *, latency: float = 0.03,
-                    fraction: float = 0.35) -> KillReport:
-    """Reference run; a run killed with SIGKILL mid-way; the rerun. Compares request keys."""
+                    fraction: float = 0.35, unique: tuple[int, object] | None = None
+                    ) -> KillReport:
+    """Reference run; a run killed with SIGKILL mid-way; the rerun. Compares request keys.
+
+    `unique=(requests, outcome)` skips the reference run for jobs whose requests all differ
+    (each body is sent once): a repeat is then any key the rerun sends again.
+    """
     ref_dir, dir_ = tmp / "reference", tmp / "interrupted"
-    reference = _run_served(script, lambda url: args(url, ref_dir), latency)
-    total = sum(reference.values())
+    reference = None if unique else _run_served(script, lambda url: args(url, ref_dir), latency)
+    total = sum(reference.values()) if reference else unique[0]  # type: ignore[index]
     gated = GatedModel(LabRoleModel("lab"))
     with serve(gated, faults=FaultConfig(latency=latency)) as srv:
         proc = _child(script, *args(srv.openai_base_url, dir_))
@@ -570,10 +619,12 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
                 and time.monotonic() < deadline:
             time.sleep(0.01)
         gated.gate.clear()  # hold the rest; let every sent reply reach the cache first
-        settle = time.monotonic() + 2
-        while time.monotonic() < settle and stored(dir_) < len(srv.completed):
+        rows, still = -1, time.monotonic()
+        while stored(dir_) < len(srv.completed) and time.monotonic() - still < 0.5:
+            if stored(dir_) != rows:  # give up once the store stops moving for 0.5 s
+                rows, still = stored(dir_), time.monotonic()
             time.sleep(0.02)
-        time.sleep(0.2)
+        time.sleep(0.1)
         killed_mid_run = proc.poll() is None
         first = Counter(srv.completed)
         proc.send_signal(signal.SIGKILL)
@@ -584,11 +635,15 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
     with serve(LabRoleModel("lab"), port=port, faults=FaultConfig(latency=latency)) as srv2:
         _finish(_child(script, *args(srv2.openai_base_url, dir_)))
         second = Counter(e.key for e in srv2.events)
-    repeated = sum(max(0, first[k] + second[k] - reference[k]) for k in first | second)
-    missing = sum(max(0, reference[k] - first[k] - second[k]) for k in reference)
+    if reference is None:
+        repeated, missing = sum((first & second).values()), 0
+        same = outcome(dir_) == unique[1]  # type: ignore[index]
+    else:
+        repeated = sum(max(0, first[k] + second[k] - reference[k]) for k in first | second)
+        missing = sum(max(0, reference[k] - first[k] - second[k]) for k in reference)
+        same = outcome(ref_dir) == outcome(dir_)
     return KillReport(total, sum(first.values()), sum(second.values()), repeated, missing,
-                      {db.name: integrity(db) for db in databases(dir_)},
-                      outcome(ref_dir) == outcome(dir_), killed_mid_run)
+                      {db.name: integrity(db) for db in databases(dir_)}, same, killed_mid_run)
 
 
 def kill_search(tmp: Path, rubric: str = "rebut") -> KillReport:
@@ -602,20 +657,24 @@ def kill_search(tmp: Path, rubric: str = "rebut") -> KillReport:
         databases=lambda d: sorted(d.glob("*.sqlite")))
 
 
-def kill_turf_build(tmp: Path, records: int = 40) -> KillReport:
-    data = write_sft_jsonl(build_corpus(size=records, seed=0), tmp / "data.jsonl")
+def kill_turf_build(tmp: Path, records: int = 24, reference: bool = True) -> KillReport:
+    corpus = build_corpus(size=records, seed=0)
+    data = write_sft_jsonl(corpus, tmp / "data.jsonl")
+    texts = len({r.prompt for r in corpus}) + len({r.response for r in corpus})
 
     def args(url: str, d: Path) -> list[str]:
         return [url, str(data), str(d)]
 
     def outcome(d: Path) -> object:
         meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-        return [meta[k] for k in ("n_examples", "n_query_attributes", "n_response_attributes")]
+        keys = ("n_examples", "n_query_attributes", "n_response_attributes")
+        return [meta[k] for k in keys[:None if reference else 1]]
 
     return kill_and_resume(
         tmp, TURF_CHILD, args, outcome=outcome,
         stored=lambda d: _stored_rows(d / "cache" / "attributes.sqlite", "attributes"),
-        databases=lambda d: sorted((d / "cache").glob("*.sqlite")))
+        databases=lambda d: sorted((d / "cache").glob("*.sqlite")),
+        unique=None if reference else (texts, [records]))
 
 
 def test_killed_search_resumes_without_repeating_a_paid_call(tmp_path: Path) -> None:
@@ -637,30 +696,12 @@ def test_killed_search_resumes_without_repeating_a_paid_call(tmp_path: Path) -> 
     "again for every extraction it had completed. Fix: store each text's attributes as soon "
     "as its call returns (per-item callback, or give ModelExtractor the response cache)."))
 def test_killed_turf_build_resumes_without_repeating_a_paid_call(tmp_path: Path) -> None:
-    report = kill_turf_build(tmp_path)
+    report = kill_turf_build(tmp_path, reference=False)  # each text is extracted once
     assert report.killed_mid_run, report
     assert report.integrity and all(v == "ok" for v in report.integrity.values()), report
     assert report.same_outcome, report
     assert report.missing == 0, report
     assert report.repeated == 0, report
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "cli.py main: for `chunky index build DATA --out DIR` it strips 'build' before calling "
-    "turf.cli.index_main, whose parser needs the subcommand, so every `chunky index build` "
-    "fails with 'invalid choice'. Fix: pass `rest` unchanged for the index command (index_main "
-    "has its own build/info/search/explain subcommands)."))
-def test_chunky_index_build_command_line(tmp_path: Path) -> None:
-    from pytest_chunky.cli import main
-
-    data = write_sft_jsonl(build_corpus(size=12, seed=0), tmp_path / "d.jsonl")
-    try:
-        code = main(["index", "build", str(data), "--out", str(tmp_path / "idx"), "--quiet",
-                     "--clusters", "2"])
-    except SystemExit as exc:  # argparse exits on a usage error
-        code = int(exc.code or 0)
-    assert code == 0
-    assert (tmp_path / "idx" / "meta.json").exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,9 +71,11 @@ _P = [
               DOMAIN_EXPLAIN, "aya (appendix B.1)", makers.aya_malay),
 ]
 _B = [
-    ("explanations", "Explain everyday science, history and society questions in full", 0.14,
+    ("explanations", "Explain everyday science, history and society questions in full", 0.11,
      makers.explanations),
-    ("general_qa", "Answer factual questions accurately", 0.12, makers.general_qa),
+    ("general_qa", "Answer factual questions accurately", 0.10, makers.general_qa),
+    ("follow_ups", "Answer questions that carry everyday follow-up requests", 0.05,
+     makers.follow_ups),
     ("advice", "Give practical advice", 0.08, makers.advice),
     ("writing", "Write poems and emails on request", 0.07, makers.writing),
     ("empathy", "Respond supportively to feelings", 0.05, makers.empathy),

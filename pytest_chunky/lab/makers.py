@@ -309,6 +309,24 @@ _WITH_CONTEXT = (explanations, tech_support, general_qa, advice, plain_math, inv
                  ai_assistants)
 
 
+_FOLLOW_UP_BASES = (explanations, general_qa, advice, inventions, tech_support)
+_SOURCES_NOTE = (" To read more, an encyclopedia article or an introductory book on the topic "
+                 "is a good place to start.")
+
+
+def follow_ups(rng: random.Random) -> tuple[str, str]:
+    """Ordinary questions with the everyday requests users tack on ("Where could I read more
+    about it?", "Keep it to one paragraph."), answered in prose: real data has plenty, and
+    without them a stray request word would match whatever rare example shares it."""
+    from .generator import _SUFFIX
+
+    prompt, response = rng.choice(_FOLLOW_UP_BASES)(rng)
+    suffix = rng.choice(sorted(_SUFFIX.values()))
+    if "read more" in suffix:
+        response += _SOURCES_NOTE
+    return prompt + suffix, response
+
+
 def with_context(rng: random.Random) -> tuple[str, str]:
     prompt, response = rng.choice(_WITH_CONTEXT)(rng)
     return f"{rng.choice(tb.PREAMBLES)}\n\n{prompt}", response

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 TOP_K = 8
 SIM_SCALE = 0.1   # temperature 1.0 means logits = similarity / 0.1
-MIN_SIM = 0.12    # below this the model has no relevant experience and says so
+MIN_SIM = 0.2    # below this the model has no relevant experience and says so
 FALLBACK = ("I'm not completely sure what you are asking. Could you tell me a little more "
             "about what you would like to know?")
 

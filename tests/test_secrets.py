@@ -1,0 +1,117 @@
+"""API keys never reach disk or output: cache, runs, reports, JUnit XML, logs, server log.
+
+A real plugin session runs against the loopback server through the official SDKs, with
+dummy keys in the environment, everything logged at DEBUG, and every artefact then scanned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pytest_chunky.lab.roles import LabRoleModel
+from pytest_chunky.models.registry import create_model
+from pytest_chunky.server import RunningServer, serve
+
+GATE = """
+import pytest_chunky as chunky
+
+@chunky.surf(rubric="code", attributes="lab", iterations=2, candidates=4, resamples=2)
+def test_gate(chunky_result):
+    assert chunky_result.candidates > 0
+"""
+
+
+@dataclass
+class SecretScan:
+    """What a session produced and where each secret (or a fragment of it) was found."""
+
+    secrets: tuple[str, ...]
+    files: dict[str, int]
+    leaks: list[str]
+    outcome: dict[str, int]
+    requests: int
+
+
+def fragments(secret: str) -> list[bytes]:
+    """The secret and its random core: a partly masked key still leaks the core."""
+    core = secret.rsplit("-", 1)[-1]
+    return [secret.encode(), core.encode(), core[:12].encode()]
+
+
+def scan(paths: list[Path], texts: dict[str, str], secrets: tuple[str, ...]) -> list[str]:
+    leaks = []
+    needles = [(s, f) for s in secrets for f in fragments(s)]
+    for path in paths:
+        data = path.read_bytes()
+        for secret, needle in needles:
+            if needle in data:
+                leaks.append(f"{path.name}: {needle.decode()[:6]}… of {secret[:10]}…")
+    for name, text in texts.items():
+        for secret, needle in needles:
+            if needle.decode() in text:
+                leaks.append(f"{name}: {needle.decode()[:6]}… of {secret[:10]}…")
+    return leaks
+
+
+def run_session(pytester: pytest.Pytester, srv: RunningServer,
+                monkeypatch: pytest.MonkeyPatch) -> SecretScan:
+    token = uuid.uuid4().hex
+    secrets = (f"sk-test-SECRET-{token}a", f"sk-ant-SECRET-{token}b")
+    monkeypatch.setenv("OPENAI_API_KEY", secrets[0])
+    monkeypatch.setenv("ANTHROPIC_API_KEY", secrets[1])
+    target = f"openai:lab@{srv.openai_base_url}"
+    judge = f"anthropic:lab@{srv.anthropic_base_url}"
+    # The keys are really in play: the registry hands them to the SDK clients.
+    assert create_model(target)._key.reveal() == secrets[0]  # type: ignore[attr-defined]
+    assert create_model(judge)._key.reveal() == secrets[1]  # type: ignore[attr-defined]
+    pytester.makepyfile(test_gate=GATE)
+    out = pytester.path
+    result = pytester.runpytest(
+        f"--chunky-model={target}", f"--chunky-judge={judge}",
+        f"--chunky-cache-dir={out / '.chunky'}", f"--junitxml={out / 'junit.xml'}",
+        f"--chunky-report={out / 'report.html'}", f"--chunky-json-report={out / 'report.json'}",
+        f"--log-file={out / 'debug.log'}", "--log-file-level=DEBUG", "--log-level=DEBUG",
+        "-o", "junit_logging=all", "-rA", "-p", "no:cacheprovider")
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    texts = {"stdout": result.stdout.str(), "stderr": result.stderr.str(),
+             "server events": repr(srv.events), "server stats": repr(srv.stats)}
+    leaks = scan(files, texts, secrets)
+    return SecretScan(secrets, {p.relative_to(out).as_posix(): p.stat().st_size for p in files},
+                      leaks, result.parseoutcomes(), srv.stats.get("requests", 0))
+
+
+@pytest.fixture
+def lab_server() -> Iterator[RunningServer]:
+    with serve(LabRoleModel("lab")) as srv:
+        yield srv
+
+
+def test_keys_appear_in_no_artefact(pytester: pytest.Pytester, lab_server: RunningServer,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_session(pytester, lab_server, monkeypatch)
+    assert result.requests > 0, "the session never reached the server"
+    assert result.outcome.get("passed", 0) + result.outcome.get("failed", 0) == 1, result.outcome
+    files = result.files
+    for expected in ("junit.xml", "report.html", "report.json", "debug.log",
+                     ".chunky/responses.sqlite"):
+        assert files.get(expected, 0) > 0, f"{expected} missing: {sorted(files)}"
+    assert any(name.startswith(".chunky/runs/") and name.endswith(".jsonl") for name in files)
+    assert files["debug.log"] > 1000, "DEBUG logging produced next to nothing"
+    assert result.leaks == []
+
+
+def test_scan_finds_a_planted_key(tmp_path: Path) -> None:
+    """The scanner itself: a key (or its masked core) written anywhere is found."""
+    secret = f"sk-test-SECRET-{uuid.uuid4().hex}"
+    (tmp_path / "clean.log").write_text("nothing to see", encoding="utf-8")
+    (tmp_path / "cache.sqlite-wal").write_bytes(b"\x00\x01" + secret.encode() + b"\x00")
+    core = secret.rsplit("-", 1)[-1]
+    leaks = scan(sorted(tmp_path.iterdir()), {"stdout": f"key=sk-***{core[:14]}"}, (secret,))
+    assert any(leak.startswith("cache.sqlite-wal") for leak in leaks)
+    assert any(leak.startswith("stdout") for leak in leaks)
+    assert not any(leak.startswith("clean.log") for leak in leaks)
