@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from pytest_chunky.errors import ChunkyError, ConfigError, InputError
+from pytest_chunky.rubrics import printable, yaml_error
 
 __all__ = [
     "BUILTIN_POOLS", "MAX_ATTRIBUTE_CHARS", "POOL_SUFFIXES", "AttributePool", "default_pool",
@@ -267,21 +268,20 @@ def _yaml_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
             for i, item in enumerate(node.value):
                 walk(item, (*loc, i))
 
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError(f"file is empty; write 'attributes:' with {_SHAPE}", path=shown,
                              line=1, field="attributes")
         walk(node, ())
         return loader.construct_document(node), lines
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"invalid YAML: {problem}", path=shown,
-                         line=mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise yaml_error(exc, text, shown) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -293,6 +293,9 @@ def _json_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=shown,
                          line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, or nesting too deep
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"invalid JSON: {printable(problem)[:200]}", path=shown) from None
     # json has no node positions: re-walk the (now known valid) text to map loc -> line.
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     lines: dict[Loc, int] = {}
@@ -354,20 +357,23 @@ def _text_pool(text: str, shown: str, stem: str) -> AttributePool:
 def load_pool(path: str | Path) -> AttributePool:
     """Load a pool from .yaml/.yml/.json (`attributes:` list or groups) or .txt (one per line)."""
     p = Path(path)
+    shown = printable(str(path))
     if p.suffix.lower() not in POOL_SUFFIXES:
         raise InputError(f"unsupported attribute pool file type {p.suffix or '(none)'!r}; use "
-                         f"{', '.join(POOL_SUFFIXES)}", path=str(path))
+                         f"{', '.join(POOL_SUFFIXES)}", path=shown)
     try:
         stat = p.stat()
     except FileNotFoundError:
-        raise InputError("attribute pool file not found; check the path", path=str(path),
+        raise InputError("attribute pool file not found; check the path", path=shown,
                          line=None) from None
     except OSError as exc:
         raise InputError(f"cannot read attribute pool file: {exc.strerror}",
-                         path=str(path)) from None
+                         path=shown) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError("not a valid file name", path=shown) from None
     if p.is_dir():
-        raise InputError("is a directory; name one attribute pool file", path=str(path))
-    return _load_cached(str(p.resolve()), str(path), stat.st_mtime_ns, stat.st_size)
+        raise InputError("is a directory; name one attribute pool file", path=shown)
+    return _load_cached(str(p.resolve()), shown, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=64)

@@ -388,6 +388,9 @@ def _kind(p: Path) -> str:
 def get_rubric(name_or_path: str | Path, extra: Sequence[str | Path] = ()) -> Rubric:
     """A rubric by built-in/user name, or from a path to its YAML file."""
     text = str(name_or_path)
+    if not text.strip():
+        names = ", ".join(available_rubrics(extra))
+        raise ConfigError(f"rubric name is empty; name a rubric ({names}) or a .yaml file")
     p = Path(text)
     kind = _kind(p)
     short = repr(text) if len(text) <= 80 else repr(text[:77]) + "..."

@@ -87,6 +87,10 @@ def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:
         raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno}); each line must "
                          'be an object like {"prompt": ..., "response": ...}',
                          path=path, line=lineno) from None
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, or nesting too deep
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"not valid JSON ({' '.join(problem.split())[:120]})",
+                         path=path, line=lineno) from None
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}",
                          path=path, line=lineno)
@@ -110,18 +114,35 @@ def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:
     return SFTRecord(obj["prompt"], obj["response"], source or "unknown")
 
 
+def _shown(path: Path) -> str:
+    text = str(path)
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
 def load_sft_jsonl(path: str | Path) -> list[SFTRecord]:
-    """Read SFT records; blank lines are skipped, anything malformed is an InputError."""
+    """Read SFT records; blank lines are skipped, anything malformed is an InputError.
+
+    Records are split on "\n" only (with an optional "\r"): JSON text may hold U+2028 or
+    other characters that `str.splitlines` would also break on.
+    """
     p = Path(path)
+    shown = _shown(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
-        raise InputError("file not found; pass an existing JSONL file", path=str(p)) from None
+        raise InputError("file not found; pass an existing JSONL file", path=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=shown) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError("not a valid file name", path=shown) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", path=str(p)) from None
-    records = [parse_sft_line(line, path=str(p), lineno=i)
-               for i, line in enumerate(text.splitlines(), 1) if line.strip()]
+        raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", path=shown,
+                         line=raw.count(b"\n", 0, exc.start) + 1) from None
+    records = [parse_sft_line(line.removesuffix("\r"), path=shown, lineno=i)
+               for i, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not records:
         raise InputError("no records; each line must be a JSON object with prompt and response",
-                         path=str(p))
+                         path=shown)
     return records
