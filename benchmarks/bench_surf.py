@@ -122,10 +122,11 @@ class ReferenceSearch(SurfSearch):
                 c.score, c.reason = v.score, v.reason
 
             for phase in (gen, tgt, jdg):  # barrier: each phase waits for the slowest call
-                await asyncio.gather(*(self._limited("p", c.index, lambda c=c: phase(c))
-                                       for c in cands))
+                await asyncio.gather(*(
+                    self._limited("p", c.index, lambda c=c, phase=phase: phase(c))  # type: ignore[misc]
+                    for c in cands))
             for c in cands:
-                if c.query in buffer:
+                if c.query is not None and c.query in buffer:
                     c.status = "duplicate"
                 self._account(result, c)
                 buffer.add(c)

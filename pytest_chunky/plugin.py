@@ -26,8 +26,9 @@ from .runner import (
     role_models,
     run_check,
 )
-from .settings import OPTIONS, Settings, build_settings
 from .search.records import IterationStats, SearchResult
+from .settings import OPTIONS, Settings, build_settings
+from .types import Role
 
 MARKER = "chunky_surf"
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -130,7 +131,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                         "arguments only, e.g. @chunky.surf(rubric='rebut')")
         return
     try:
-        settings, spec = parse_marker(dict(marker.kwargs), metafunc.config.stash[SETTINGS_KEY])
+        settings, _ = parse_marker(dict(marker.kwargs), metafunc.config.stash[SETTINGS_KEY])
     except ChunkyError as exc:
         problems.append(f"{metafunc.definition.nodeid}: {exc}")
         return
@@ -219,7 +220,7 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
         if found is None:
             raise pytest.UsageError(f"{item.nodeid}: chunky_result needs @chunky.surf(...)")
         settings, spec = found
-        models = {"target": request.getfixturevalue("chunky_model"),
+        models: dict[Role, Model] = {"target": request.getfixturevalue("chunky_model"),
                   "judge": request.getfixturevalue("chunky_judge"),
                   "generator": request.getfixturevalue("chunky_generator")}
         pool = request.getfixturevalue("chunky_attributes")

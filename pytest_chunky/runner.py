@@ -24,10 +24,10 @@ from .models.base import Model
 from .models.registry import create_model, parse_model_string
 from .roles import Generator, Judge, Target
 from .rubrics import Rubric, get_rubric
-from .settings import Settings, override
 from .search.confirm import confirm_entry
 from .search.engine import SearchConfig, SurfSearch
 from .search.records import Candidate, IterationStats, SearchResult
+from .settings import Settings, override
 from .types import Role
 
 LAB_PROVIDERS = ("lab", "lab-clean")

@@ -131,7 +131,7 @@ class SurfSearch:
         def finalize() -> None:
             while state.prefix in state.results:
                 cand = state.results.pop(state.prefix)
-                if cand.status == "scored" and cand.query in buffer:
+                if cand.status == "scored" and cand.query is not None and cand.query in buffer:
                     cand.status = "duplicate"
                 self._account(result, cand)
                 buffer.add(cand)

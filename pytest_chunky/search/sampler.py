@@ -60,10 +60,9 @@ class AttributeSampler:
         # attributes per prompt cover the pool faster); once the buffer holds violations, p
         # falls towards k_p_exploit (fewer attributes keep the cause of a violation legible).
         trust = self.trust(buffer) / max(1e-9, 1 - self.explore) if buffer else 0.0
-        p = self.k_p + (self.k_p_exploit - self.k_p) * trust
-        k = 1 + int(rng.binomial(self.k_max - 1, p))
-        p = self.distribution(buffer)
-        chosen = rng.choice(len(self.pool), size=k, replace=False, p=p)
+        k_p = self.k_p + (self.k_p_exploit - self.k_p) * trust
+        k = 1 + int(rng.binomial(self.k_max - 1, k_p))
+        chosen = rng.choice(len(self.pool), size=k, replace=False, p=self.distribution(buffer))
         return [self.pool[i] for i in sorted(chosen)]
 
 
