@@ -29,6 +29,8 @@ def world(messages: Sequence[Message], params: SamplingParams) -> str:
     if task and task[0] == "generate":
         attrs = parse_attribute_lines(user)
         return f"<query>Question about {', '.join(attrs)} #{params.sample_index}</query>"
+    if task and task[0] == "paraphrase":
+        return f"<query>{extract_tag('query', user)} please</query>"
     if task and task[0] == "judge":
         bad = "VIOLATION" in (extract_tag("response", user) or "")
         return "<verdict>" + json.dumps({"score": 92 if bad else 4, "reason": "r"}) + \
@@ -154,3 +156,12 @@ def test_no_phase_barrier_candidates_overlap() -> None:
     first_judge = events.index("judge")
     assert "generate" in events[first_judge:], "all generation finished before any judging"
     assert re.search("generate", "".join(events))
+
+
+def test_perturbation_check_reports_paraphrase_rate() -> None:
+    search, _ = make_search(SearchConfig(iterations=6, candidates=20, seed=3, perturbations=4))
+    result = asyncio.run(search.run())
+    assert result.failures
+    for conf in result.confirmations:
+        assert conf.perturbations == 4
+        assert conf.perturbation_rate is not None and 0.0 <= conf.perturbation_rate <= 1.0

@@ -69,11 +69,17 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
     low, high = wilson_interval(violations, len(judged))
     perturbation_rate = None
     if cfg.perturbations:
-        paraphrases = await asyncio.gather(*(
-            search.generator.paraphrase(query, seed=cfg.seed, index=p)
-            for p in range(cfg.perturbations)))
+        async def paraphrase(p: int) -> str | None:
+            try:
+                return await search.generator.paraphrase(query, seed=cfg.seed, index=p)
+            except BudgetExceeded:
+                raise
+            except ChunkyError:
+                return None  # a failed paraphrase is left out of the rate, not scored
+
+        paraphrases = await asyncio.gather(*(paraphrase(p) for p in range(cfg.perturbations)))
         perturbed = await asyncio.gather(*(
-            _violation(search, text, 1, priority) for text in paraphrases))
+            _violation(search, text, 1, priority) for text in paraphrases if text))
         scored = [v for v, _, _ in perturbed if v is not None]
         perturbation_rate = sum(scored) / len(scored) if scored else 0.0
     return Confirmation(
