@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from labserver import lab_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
@@ -99,25 +100,15 @@ def test_{rubric}(chunky_result):
 
 
 def speedup(tmp: Path, latency: float, rubrics: tuple[str, ...]) -> dict[str, object]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pytest_chunky.lab", "serve", "--roles", "--port", str(port),
-         "--latency", str(latency)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True)
     project = tmp / "gates"
     project.mkdir()
     for rubric in rubrics:
         (project / f"test_{rubric}.py").write_text(GATES.format(rubric=rubric))
-    url = f"http://127.0.0.1:{port}/v1"
-    common = [f"--chunky-model=openai:lab@{url}", f"--chunky-judge=openai:lab@{url}",
-              "--chunky-iterations=3", "--chunky-candidates=16", "--chunky-cache=off",
-              "--chunky-resamples=4"]
     walls = {}
-    try:
-        assert server.stdout is not None
-        server.stdout.readline()
+    with lab_server(latency) as url:
+        common = [f"--chunky-model=openai:lab@{url}", f"--chunky-judge=openai:lab@{url}",
+                  "--chunky-iterations=3", "--chunky-candidates=16", "--chunky-cache=off",
+                  "--chunky-resamples=4"]
         for name, extra in (("serial", []), ("n2", ["-n", "2"])):
             start = time.perf_counter()
             done = subprocess.run([*PYTEST, str(project), *common,
@@ -126,9 +117,6 @@ def speedup(tmp: Path, latency: float, rubrics: tuple[str, ...]) -> dict[str, ob
                                   env={**os.environ, "OPENAI_API_KEY": "unused-local"})
             walls[name] = time.perf_counter() - start
             log(f"gates {name}: {walls[name]:.1f}s ({done.stdout.strip().splitlines()[-1]})")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     return {"speedup_n2": round(walls["serial"] / walls["n2"], 2),
             "speedup_serial_s": round(walls["serial"], 1), "speedup_n2_s": round(walls["n2"], 1),
             "speedup_latency_s": latency, "speedup_gates": len(rubrics)}

@@ -40,7 +40,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -228,21 +227,11 @@ def quality(seeds: int, config: SearchConfig) -> dict[str, object]:
 
 def overhead(latency: float, concurrency: int, config: SearchConfig) -> dict[str, float]:
     """Wall time over HTTP against the lab server with fixed latency, vs the ideal."""
-    import socket
+    from labserver import lab_server
 
     from pytest_chunky.models.openai_provider import OpenAIModel
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pytest_chunky.lab", "serve", "--roles", "--port", str(port),
-         "--latency", str(latency)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True)
-    try:
-        assert server.stdout is not None
-        server.stdout.readline()  # the URL line: the server is up
-        url = f"http://127.0.0.1:{port}/v1"
+    with lab_server(latency) as url:
         model = OpenAIModel("lab", base_url=url, max_retries=0, timeout=30)
         models: dict[str, Model] = {r: model for r in ("target", "judge", "generator")}
         from pytest_chunky.lab.generator import LAB_ATTRIBUTES
@@ -262,9 +251,6 @@ def overhead(latency: float, concurrency: int, config: SearchConfig) -> dict[str
         start = time.perf_counter()
         result = asyncio.run(go())
         wall = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     calls = sum(ledger.get(r).calls for r in ("target", "judge", "generator"))
     ideal = calls * latency / concurrency
     return {"overhead_ratio": round(wall / ideal, 3), "overhead_wall_s": round(wall, 2),

@@ -51,9 +51,16 @@ def _describe(value: object) -> str:
     return f"{kind} {shown[:40]}".rstrip()
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    """A user-written name as shown in a message: one line, at most `limit` characters."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _format_loc(loc: Sequence[Any]) -> str:
     out = ""
     for part in loc:
+        part = part if isinstance(part, int) else _clip(str(part))
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -206,7 +213,7 @@ def _from_document(data: object, line_of: Callable[[Loc], int | None], shown: st
             close = difflib.get_close_matches(str(key), _TOP_FIELDS, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise fail(f"unknown field; {hint}valid fields are: {', '.join(_TOP_FIELDS)}",
-                       line_of((key,)), str(key))
+                       line_of((key,)), _clip(str(key)))
     if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
         raise fail(f"unsupported version {data['version']!r}; this release reads version: 1",
                    line_of(("version",)), "version")
@@ -254,7 +261,8 @@ def _yaml_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
             for key, value in node.value:
                 line = key.start_mark.line + 1
                 if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    shown_key = repr(key.value) if isinstance(key, yaml.ScalarNode) else "a list"
+                    shown_key = repr(_clip(str(key.value))) if isinstance(
+                        key, yaml.ScalarNode) else "a list"
                     raise InputError(f"key {shown_key} must be plain text; quote it", path=shown,
                                      line=line,
                                      field=_format_loc(loc) or None)

@@ -41,24 +41,26 @@ class FailureMemory:
             "AND model=? ORDER BY score DESC, created", (test_id, rubric, model)).fetchall())
         return [StoredFailure(q, json.loads(a), int(s)) for q, a, s in rows]
 
-    def put(self, test_id: str, rubric: str, model: str, failures: list[StoredFailure]) -> None:
+    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
         def write() -> None:
             conn = self._conns.get()
-            with conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(test_id, rubric, model, f.query, json.dumps(f.attributes), f.score,
-                      time.time()) for f in failures])
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(sql, rows)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         retry_busy(write)
 
+    def put(self, test_id: str, rubric: str, model: str, failures: list[StoredFailure]) -> None:
+        self._write("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(test_id, rubric, model, f.query, json.dumps(f.attributes), f.score,
+                      time.time()) for f in failures])
+
     def forget(self, test_id: str, rubric: str, model: str, queries: list[str]) -> None:
-        def write() -> None:
-            conn = self._conns.get()
-            with conn:
-                conn.executemany(
-                    "DELETE FROM failures WHERE test_id=? AND rubric=? AND model=? AND query=?",
+        self._write("DELETE FROM failures WHERE test_id=? AND rubric=? AND model=? AND query=?",
                     [(test_id, rubric, model, q) for q in queries])
-        retry_busy(write)
 
     def close(self) -> None:
         self._conns.close()

@@ -169,9 +169,16 @@ def _key_lines(node: yaml.Node, path: str, lines: dict[tuple[Any, ...], int],
             _key_lines(item, path, lines, (*loc, i))
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    """User-written text as shown in a message: one line, at most `limit` characters."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _format_loc(loc: Sequence[Any]) -> str:
     out = ""
     for part in loc:
+        part = part if isinstance(part, int) else _clip(str(part))
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -217,8 +224,8 @@ def _error_message(err: Any) -> tuple[tuple[Any, ...], str]:
         fields = ", ".join(nested.model_fields)
         return loc, f"expected a mapping with fields {fields}, got {_describe(err['input'])}"
     if kind == "string_pattern_mismatch":
-        return loc, (f"{err['input']!r} is not a valid name: use lowercase letters, digits, "
-                     "'_' and '-' only (e.g. my_rubric)")
+        return loc, (f"{_clip(str(err['input']))!r} is not a valid name: use lowercase "
+                     "letters, digits, '_' and '-' only (e.g. my_rubric)")
     msg = err["msg"][0].lower() + err["msg"][1:]
     if msg.startswith("value error, "):
         msg = msg[len("value error, "):]

@@ -57,14 +57,15 @@ class Tally:
 STATS: dict[str, Tally] = {}
 
 
-def judge_error(exc: BaseException, names: Callable[[str], bool]) -> str | None:
+def judge_error(exc: BaseException, names: Callable[[str], bool],
+                max_length: int | None = MAX_MESSAGE) -> str | None:
     """None when `exc` is a clear error; otherwise what is wrong with it."""
     if not isinstance(exc, ChunkyError):
         return f"{type(exc).__name__} escaped: {str(exc)[:120]}"
     message = str(exc)
     if "\n" in message or "\r" in message:
         return f"multi-line message: {message[:120]!r}"
-    if len(message) > MAX_MESSAGE:
+    if max_length is not None and len(message) > max_length:
         return f"message of {len(message)} characters"
     if not message.strip():
         return "empty message"
@@ -74,12 +75,12 @@ def judge_error(exc: BaseException, names: Callable[[str], bool]) -> str | None:
 
 
 def attempt(loader: str, run: Callable[[], object], names: Callable[[str], bool],
-            sample: str, strict: bool) -> None:
+            sample: str, strict: bool, max_length: int | None = MAX_MESSAGE) -> None:
     tally = STATS.setdefault(loader, Tally())
     try:
         run()
     except Exception as exc:
-        problem = judge_error(exc, names)
+        problem = judge_error(exc, names, max_length)
         tally.record(problem, True, sample)
         if strict and problem is not None:
             raise AssertionError(f"{loader}: {problem}") from exc
@@ -413,8 +414,9 @@ def fuzz_markers(*, strict: bool, examples: int = EXAMPLES) -> None:
     @settings(FUZZ, max_examples=examples)
     @given(marker_kwargs())
     def run(kwargs: dict[str, Any]) -> None:
+        # No length cap here: see test_marker_error_clips_a_huge_value.
         attempt("marker", lambda: parse_marker(kwargs, SETTINGS), names_argument(kwargs),
-                repr(kwargs), strict)
+                repr(kwargs), strict, max_length=None)
 
     run()
 
@@ -431,3 +433,25 @@ def test_fuzzers_generated_enough_inputs() -> None:
         assert tally.inputs >= EXAMPLES, (loader, tally)
         assert tally.errors >= tally.inputs // 3, (loader, tally)
         assert tally.clear == tally.errors, (loader, tally.unclear)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "settings.py settings_error and runner.py parse_marker echo the bad value with an unbounded "
+    "repr: threshold='a'*5000 gives a 5 KB one-line message. Fix: clip it (reprlib.repr or "
+    "value[:80] + '...')."))
+def test_marker_error_clips_a_huge_value() -> None:
+    for kwargs in ({"rubric": "code", "threshold": "a" * 5000},
+                   {"rubric": "code", "budget": "a" * 5000}):
+        with pytest.raises(ChunkyError) as info:
+            parse_marker(kwargs, SETTINGS)
+        assert len(str(info.value)) <= MAX_MESSAGE, len(str(info.value))
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "runner.py parse_marker joins unknown argument names raw, so a name holding a control "
+    "character (possible with @chunky.surf(**{...})) breaks the one-line message. Fix: "
+    "', '.join(map(repr, unknown))."))
+def test_marker_unknown_argument_name_stays_on_one_line() -> None:
+    with pytest.raises(ChunkyError) as info:
+        parse_marker({"rubric": "code", "thres\rhold": 70}, SETTINGS)
+    assert "\r" not in str(info.value) and "\n" not in str(info.value)

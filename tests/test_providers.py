@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import traceback
-from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from echo_model import Echo
 
 from pytest_chunky.errors import InputError, MissingKeyError, ProviderError
 from pytest_chunky.models.anthropic_provider import AnthropicModel
-from pytest_chunky.models.base import Model
 from pytest_chunky.models.openai_provider import OpenAIModel, SDKModel
 from pytest_chunky.models.pricing import PRICING_ENV, ModelPrice, Pricing, load_pricing
 from pytest_chunky.server import FaultConfig, RunningServer, serve
@@ -23,26 +22,6 @@ SECRET = "sk-test-SECRETsecret0123456789"
 PROVIDERS = [pytest.param(OpenAIModel, id="openai"), pytest.param(AnthropicModel, id="anthropic")]
 MESSAGES: list[Message] = [{"role": "system", "content": "be brief"},
                            {"role": "user", "content": "hello there"}]
-
-
-class Echo(Model):
-    """Echoes the last message; records requests; may raise a chosen message."""
-
-    provider = "echo"
-    name = "echo"
-
-    def __init__(self, finish_reason: str = "stop", fail: str | None = None) -> None:
-        self.finish_reason = finish_reason
-        self.fail = fail
-        self.calls: list[tuple[list[Message], SamplingParams]] = []
-
-    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
-        self.calls.append((list(messages), params))
-        if self.fail:
-            raise RuntimeError(self.fail)
-        return Completion(text="echo: " + messages[-1]["content"],
-                          usage=Usage(input_tokens=1000, output_tokens=200),
-                          finish_reason=self.finish_reason, model="")
 
 
 def base_url(cls: type[SDKModel], srv: RunningServer) -> str:

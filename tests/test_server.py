@@ -7,39 +7,23 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from echo_model import Echo as EchoModel
 from pydantic import ValidationError
 
 from pytest_chunky import server as server_mod
-from pytest_chunky.models.base import Model
 from pytest_chunky.server import FaultConfig, serve
-from pytest_chunky.types import Completion, Message, SamplingParams, Usage
+from pytest_chunky.types import Usage
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
 
 
-class Echo(Model):
-    """Replies with the last user message; remembers what it was asked."""
-
-    provider = "echo"
-    name = "echo-1"
-
-    def __init__(self, finish_reason: str = "stop", fail: str | None = None) -> None:
-        self.finish_reason = finish_reason
-        self.fail = fail
-        self.calls: list[tuple[list[Message], SamplingParams]] = []
-
-    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
-        self.calls.append((list(messages), params))
-        if self.fail:
-            raise RuntimeError(self.fail)
-        text = messages[-1]["content"]
-        return Completion(text=f"echo: {text}",
-                          usage=Usage(input_tokens=len(text), output_tokens=2),
-                          finish_reason=self.finish_reason, model="echo-1")
+def Echo(finish_reason: str = "stop", fail: str | None = None) -> EchoModel:
+    """The shared echo model, named and metered the way these server tests expect."""
+    return EchoModel(finish_reason, fail, name="echo-1", reply_model="echo-1",
+                     usage=lambda text: Usage(input_tokens=len(text), output_tokens=2))
 
 
 def post(url: str, body: Any, timeout: float = 5.0) -> tuple[int, dict[str, str], bytes]:
