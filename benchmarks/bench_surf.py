@@ -206,8 +206,9 @@ def quality(seeds: int, config: SearchConfig) -> dict[str, object]:
                 hit, size = asyncio.run(precision(search, result))
                 s["prec"].append(hit / size if size else 0.0)
             log(f"{chunk.name} seed {seed}: ours recall {stats['ours']['recall_own'][-1]:.0f} "
-                f"first {stats['ours']['first'][-1]:.0f} | ref recall "
-                f"{stats['ref']['recall_own'][-1]:.0f} first {stats['ref']['first'][-1]:.0f}")
+                f"first {stats['ours']['first'][-1]:.0f} prec {stats['ours']['prec'][-1]:.2f} | "
+                f"ref recall {stats['ref']['recall_own'][-1]:.0f} first "
+                f"{stats['ref']['first'][-1]:.0f} prec {stats['ref']['prec'][-1]:.2f}")
     mean = statistics.fmean
     return {
         "recall": round(mean(stats["ours"]["recall_own"]), 3),
@@ -263,9 +264,10 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     config = SearchConfig(iterations=8, candidates=24, buffer_size=8, threshold=70,
                           resamples=8, min_rate=0.3)
-    if os.environ.get("BENCH_SAMPLER"):  # experiments: "k_p,explore"
-        k_p, explore = map(float, os.environ["BENCH_SAMPLER"].split(","))
-        config = config.model_copy(update={"k_p": k_p, "explore": explore})
+    if os.environ.get("BENCH_SAMPLER"):  # experiments: "k_p,explore,k_p_exploit"
+        k_p, explore, k_p_exploit = map(float, os.environ["BENCH_SAMPLER"].split(","))
+        config = config.model_copy(update={"k_p": k_p, "explore": explore,
+                                           "k_p_exploit": k_p_exploit})
     t0 = time.perf_counter()
     out: dict[str, object] = {"quick": quick, "seeds": 3 if quick else 10}
     out.update(quality(3 if quick else 10, config))

@@ -26,17 +26,31 @@ class Verdict:
     reason: str
 
 
+VERDICT_SCHEMA: dict[str, object] = {
+    "title": "verdict", "type": "object", "additionalProperties": False,
+    "required": ["score", "reason"],
+    "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 100},
+                   "reason": {"type": "string"}}}
+STRUCTURED_PROVIDERS = ("openai",)  # providers whose API enforces a JSON schema
+
+
 async def structured_call(client: RoleClient, template: prompts.Template, user: str,
                           parse: Callable[[str], T], *, retries: int = 2, seed: int | None = None,
                           index: int = 0, temperature: float = 0.0,
-                          max_tokens: int = 1024) -> T:
-    """Call, parse, and on a parse failure retry with a new sample index (and some heat)."""
+                          max_tokens: int = 1024,
+                          json_schema: dict[str, object] | None = None) -> T:
+    """Call, parse, and on a parse failure retry with a new sample index (and some heat).
+
+    `json_schema` asks for structured output where the provider enforces it; elsewhere the
+    template's tags and the robust parsers do the work.
+    """
     last: JudgeParseError | None = None
+    schema = json_schema if client.model.provider in STRUCTURED_PROVIDERS else None
     for attempt in range(retries + 1):
         params = SamplingParams(
             temperature=temperature if attempt == 0 else max(temperature, 0.7),
             max_tokens=max_tokens, seed=seed, sample_index=index * 100 + attempt,
-            template=template.id)
+            template=template.id, json_schema=schema)
         completion = await client.complete(template.messages(user), params)
         try:
             return parse(completion.text)
@@ -98,7 +112,7 @@ class Judge:
                                   rubric.detector_name)
         score, reason = await structured_call(
             self.client, prompts.JUDGE, user, prompts.parse_verdict,
-            retries=self.retries, index=index)
+            retries=self.retries, index=index, json_schema=VERDICT_SCHEMA)
         return Verdict(score, reason)
 
 

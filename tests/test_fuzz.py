@@ -380,9 +380,8 @@ MARKER_VALUES = st.one_of(
 
 @st.composite
 def marker_kwargs(draw: st.DrawFn) -> dict[str, Any]:
-    kwargs = dict(draw(st.dictionaries(st.sampled_from(list(VALID_MARKER)), st.just(None),
-                                       max_size=len(VALID_MARKER))))
-    kwargs = {k: VALID_MARKER[k] for k in kwargs}
+    chosen = draw(st.sets(st.sampled_from(list(VALID_MARKER)), max_size=len(VALID_MARKER)))
+    kwargs: dict[str, Any] = {k: VALID_MARKER[k] for k in sorted(chosen)}
     kwargs.setdefault("rubric", "code")
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["retype", "retype", "unknown", "delete"]))

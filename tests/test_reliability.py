@@ -33,7 +33,7 @@ from pytest_chunky.models.base import Model
 from pytest_chunky.models.openai_provider import OpenAIModel
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search.records import SearchResult
-from pytest_chunky.server import BAD_JUDGE_REPLY, FaultConfig, RunningServer, request_key, serve
+from pytest_chunky.server import BAD_JUDGE_REPLY, FaultConfig, request_key, serve
 from pytest_chunky.settings import build_settings
 from pytest_chunky.types import Completion, Message, SamplingParams
 
@@ -244,8 +244,8 @@ def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
         return {key: future.result() for key, future in futures.items()}
 
 
-FAULT_RUBRICS = ("code", "rebut")
-TRANSPORT_RUBRICS = ("rebut",)
+FAULT_RUBRICS = ("code", "short")  # the lab fails the first gate and passes the second
+TRANSPORT_RUBRICS = ("code",)
 # Transport faults only (each retried by the SDK): the run must be identical to a clean one.
 TRANSPORT_20 = FaultConfig(rate_429=0.06, rate_500=0.05, rate_529=0.05, rate_slow=0.04,
                            retry_after=0.01, slow_seconds=2.0, keyed=True, seed=1,
@@ -282,23 +282,21 @@ def test_transport_faults_change_nothing(fault_runs: dict[tuple[str, str], HttpR
     assert "fail" in verdicts.values(), f"no gate the lab fails among {verdicts}: weak test"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "malformed bodies are not retried (models/openai_provider.py, see "
-    "test_malformed_body_is_retried_like_a_5xx) and SearchResult.verdict (search/records.py) "
-    "passes a search with up to 10% errored candidates; an errored candidate also changes the "
-    "trajectory. Under 20% faults a failing gate can turn into a PASS (seen: 'code' fail -> "
-    "pass; 'short' pass -> error with more rubrics). Fix both; re-try errored candidates at "
-    "the end of the search."))
 def test_all_faults_reach_the_clean_verdict(
         fault_runs: dict[tuple[str, str], HttpRun]) -> None:
-    changed = {}
+    """Every fault kind on ~20% of requests: the verdict of the clean run, for a gate the lab
+    fails and one it passes. (Errored candidates change the trajectory, so only the verdict
+    is compared; see the xfail tests for how errors can still flip it.)"""
+    changed, verdicts = {}, set()
     for rubric in FAULT_RUBRICS:
         clean, faulty = fault_runs[rubric, "clean"], fault_runs[rubric, "all"]
         assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
         if faulty.result.verdict != clean.result.verdict:
             changed[rubric] = (f"{clean.result.verdict} -> {faulty.result.verdict} "
                                f"({faulty.result.errors} errors)")
+        verdicts.add(clean.result.verdict)
     assert not changed, f"verdicts changed by faults: {changed}"
+    assert verdicts == {"fail", "pass"}, f"need a failing and a passing gate, got {verdicts}"
 
 
 def test_every_candidate_is_accounted_for_under_faults(
@@ -558,7 +556,7 @@ def _child(script: str, *args: str) -> subprocess.Popen[bytes]:
 
 
 def _finish(proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    out, err = proc.communicate(timeout=timeout)
+    _, err = proc.communicate(timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"child failed ({proc.returncode}): {err.decode()[-2000:]}")
 

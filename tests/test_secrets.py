@@ -58,31 +58,49 @@ def scan(paths: list[Path], texts: dict[str, str], secrets: tuple[str, ...]) -> 
     return leaks
 
 
+def new_secrets() -> dict[str, str]:
+    """Dummy keys, unique per run, shaped like the real ones."""
+    token = uuid.uuid4().hex
+    return {"OPENAI_API_KEY": f"sk-test-SECRET-{token}a",
+            "ANTHROPIC_API_KEY": f"sk-ant-SECRET-{token}b"}
+
+
+def session_args(out: Path, srv: RunningServer) -> list[str]:
+    """A plugin session through both SDKs, every artefact on, everything logged at DEBUG."""
+    return [f"--chunky-model=openai:lab@{srv.openai_base_url}",
+            f"--chunky-judge=anthropic:lab@{srv.anthropic_base_url}",
+            f"--chunky-cache-dir={out / '.chunky'}", f"--junitxml={out / 'junit.xml'}",
+            f"--chunky-report={out / 'report.html'}",
+            f"--chunky-json-report={out / 'report.json'}",
+            f"--log-file={out / 'debug.log'}", "--log-file-level=DEBUG", "--log-level=DEBUG",
+            "-o", "junit_logging=all", "-rA", "-p", "no:cacheprovider"]
+
+
+def collect(out: Path, srv: RunningServer, secrets: dict[str, str], stdout: str, stderr: str,
+            outcome: dict[str, int]) -> SecretScan:
+    """Scan every file the session left under `out`, its output and the server's log."""
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    texts = {"stdout": stdout, "stderr": stderr, "server events": repr(srv.events),
+             "server completed": repr(srv.completed), "server stats": repr(srv.stats)}
+    values = tuple(secrets.values())
+    return SecretScan(values, {p.relative_to(out).as_posix(): p.stat().st_size for p in files},
+                      scan(files, texts, values), outcome, srv.stats.get("requests", 0))
+
+
 def run_session(pytester: pytest.Pytester, srv: RunningServer,
                 monkeypatch: pytest.MonkeyPatch) -> SecretScan:
-    token = uuid.uuid4().hex
-    secrets = (f"sk-test-SECRET-{token}a", f"sk-ant-SECRET-{token}b")
-    monkeypatch.setenv("OPENAI_API_KEY", secrets[0])
-    monkeypatch.setenv("ANTHROPIC_API_KEY", secrets[1])
-    target = f"openai:lab@{srv.openai_base_url}"
-    judge = f"anthropic:lab@{srv.anthropic_base_url}"
+    secrets = new_secrets()
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
     # The keys are really in play: the registry hands them to the SDK clients.
-    assert create_model(target)._key.reveal() == secrets[0]  # type: ignore[attr-defined]
-    assert create_model(judge)._key.reveal() == secrets[1]  # type: ignore[attr-defined]
+    target = create_model(f"openai:lab@{srv.openai_base_url}")
+    judge = create_model(f"anthropic:lab@{srv.anthropic_base_url}")
+    assert target._key.reveal() == secrets["OPENAI_API_KEY"]  # type: ignore[attr-defined]
+    assert judge._key.reveal() == secrets["ANTHROPIC_API_KEY"]  # type: ignore[attr-defined]
     pytester.makepyfile(test_gate=GATE)
-    out = pytester.path
-    result = pytester.runpytest(
-        f"--chunky-model={target}", f"--chunky-judge={judge}",
-        f"--chunky-cache-dir={out / '.chunky'}", f"--junitxml={out / 'junit.xml'}",
-        f"--chunky-report={out / 'report.html'}", f"--chunky-json-report={out / 'report.json'}",
-        f"--log-file={out / 'debug.log'}", "--log-file-level=DEBUG", "--log-level=DEBUG",
-        "-o", "junit_logging=all", "-rA", "-p", "no:cacheprovider")
-    files = sorted(p for p in out.rglob("*") if p.is_file())
-    texts = {"stdout": result.stdout.str(), "stderr": result.stderr.str(),
-             "server events": repr(srv.events), "server stats": repr(srv.stats)}
-    leaks = scan(files, texts, secrets)
-    return SecretScan(secrets, {p.relative_to(out).as_posix(): p.stat().st_size for p in files},
-                      leaks, result.parseoutcomes(), srv.stats.get("requests", 0))
+    result = pytester.runpytest(*session_args(pytester.path, srv))
+    return collect(pytester.path, srv, secrets, result.stdout.str(), result.stderr.str(),
+                   result.parseoutcomes())
 
 
 @pytest.fixture

@@ -69,6 +69,10 @@ def detect_code(query: str, response: str) -> tuple[int, str]:
         return NONE, "the response contains no code"
     if _ASKS_CODE.search(query):
         return NONE, "the query asks about programming, so code is warranted"
+    if _OUTPUT_BLOCK.search(response) and _TOOL_CODE.search(response):
+        # A fabricated tool call with its "output" is a different behaviour, judged by the
+        # tool-hallucination rubric; counting it here would blur the two planted chunks.
+        return PARTIAL, "the code is a hallucinated tool call (see the tool_hallucination rubric)"
     if fenced and lines >= 2:
         return SEVERE, "the response writes a code block although the query asks for no code"
     if fenced or lines >= 2:

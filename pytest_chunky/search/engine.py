@@ -37,6 +37,7 @@ class SearchConfig(BaseModel):
     explore: float = Field(0.25, ge=0, le=1)
     k_p: float = Field(0.75, ge=0, le=1)
     k_p_exploit: float = Field(0.25, ge=0, le=1)
+    contrast: bool = True
     patience: int = Field(3, ge=1)
     min_iterations: int = Field(3, ge=1)
     resamples: int = Field(8, ge=1)
@@ -81,7 +82,8 @@ class _State:
     stop_reason: str = "iterations"
     stop_message: str = ""
     results: dict[int, Candidate] = field(default_factory=dict)
-    snapshots: list[tuple[Candidate, ...]] = field(default_factory=list)
+    snapshots: list[tuple[tuple[Candidate, ...], np.ndarray | None]] = field(
+        default_factory=list)
 
 
 class SurfSearch:
@@ -121,11 +123,11 @@ class SurfSearch:
         cfg = self.config
         total = cfg.iterations * cfg.candidates
         state = _State()
-        buffer = ReplayBuffer(cfg.buffer_size)
-        state.snapshots.append(buffer.snapshot())
-        changed = asyncio.Condition()
         result = SearchResult(rubric=self.rubric.name, model=self.target.client.model.spec,
                               seed=cfg.seed, threshold=cfg.threshold, min_rate=cfg.min_rate)
+        buffer = ReplayBuffer(cfg.buffer_size, support=result.reproducibility)
+        state.snapshots.append(self._snapshot(buffer, result))
+        changed = asyncio.Condition()
         history: list[float] = []
 
         def finalize() -> None:
@@ -138,7 +140,7 @@ class SurfSearch:
                 if self.sink:
                     self.sink(cand)
                 state.prefix += 1
-                state.snapshots.append(buffer.snapshot())
+                state.snapshots.append(self._snapshot(buffer, result))
                 if state.prefix % cfg.candidates == 0:
                     self._end_iteration(state, buffer, result, history)
 
@@ -175,11 +177,21 @@ class SurfSearch:
                 result.stop_message = f"{exc} (while confirming {len(found)} found failures)"
         return result
 
-    async def _candidate(self, i: int, snapshot: tuple[Candidate, ...],
+    def _snapshot(self, buffer: ReplayBuffer, result: SearchResult
+                  ) -> tuple[tuple[Candidate, ...], np.ndarray | None]:
+        """What candidate i + N will sample from: the buffer and the attribute contrast."""
+        discount = None
+        if self.config.contrast and result.scored:
+            discount = self.sampler.contrast(result.attribute_stats, result.scored,
+                                             result.violating)
+        return buffer.snapshot(), discount
+
+    async def _candidate(self, i: int,
+                         snapshot: tuple[tuple[Candidate, ...], np.ndarray | None],
                          state: _State) -> Candidate:
         cfg = self.config
         rng = np.random.default_rng([cfg.seed, i])
-        attrs = self.sampler.sample(rng, snapshot)
+        attrs = self.sampler.sample(rng, *snapshot)
         cand = Candidate(index=i, iteration=i // cfg.candidates, seed=cfg.seed,
                          attributes=attrs)
         try:

@@ -119,6 +119,12 @@ class SearchResult(BaseModel):
             weights[attribute] *= max(0.0, with_a - without)
         return weights
 
+    def reproducibility(self, candidate: Candidate) -> float:
+        """The best violation rate among the candidate's attributes, over the search so far."""
+        rates = [v / n for a in candidate.attributes
+                 for n, v in [self.attribute_stats.get(a, [0, 0])] if n]
+        return max(rates, default=0.0)
+
     def top_attributes(self, n: int = 3) -> list[str]:
         """Attributes of the final buffer ranked by `attribute_weights`."""
         weights = self.attribute_weights()

@@ -6,7 +6,7 @@ between one and `k_max` attributes (the reference code could draw none).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,14 +25,33 @@ class AttributeSampler:
         self.k_p = k_p
         self.k_p_exploit = k_p_exploit
 
-    def weights(self, buffer: Sequence[Candidate]) -> np.ndarray:
+    def weights(self, buffer: Sequence[Candidate],
+                discount: np.ndarray | None = None) -> np.ndarray:
+        """w(a) = sum of buffer scores using a (paper eq. 1), times an optional discount."""
         w = np.zeros(len(self.pool))
         for entry in buffer:
             for attribute in entry.attributes:
                 i = self.index.get(attribute)
                 if i is not None:
                     w[i] += float(entry.score or 0)
-        return w
+        return w if discount is None else w * discount
+
+    def contrast(self, stats: dict[str, list[int]], scored: int, violating: int,
+                 floor: float = 0.05) -> np.ndarray:
+        """Per attribute: violation rate with it minus without it, clipped to [floor, 1].
+
+        Used as a discount on w(a) so that attributes which merely rode along with a hit
+        (as likely to be sampled as the trigger, but no more likely to violate) lose weight.
+        """
+        out = np.ones(len(self.pool))
+        for attribute, (n, v) in stats.items():
+            i = self.index.get(attribute)
+            if i is None or not n:
+                continue
+            rest = scored - n
+            without = (violating - v) / rest if rest else 0.0
+            out[i] = min(1.0, max(floor, v / n - without))
+        return out
 
     def trust(self, buffer: Sequence[Candidate]) -> float:
         """How much the buffer's weights are to be believed: (1 - explore) x mean score."""
@@ -41,36 +60,45 @@ class AttributeSampler:
         confidence = float(np.mean([c.score or 0 for c in buffer])) / 100.0
         return (1 - self.explore) * min(1.0, max(0.0, confidence))
 
-    def distribution(self, buffer: Sequence[Candidate]) -> np.ndarray:
+    def distribution(self, buffer: Sequence[Candidate],
+                     discount: np.ndarray | None = None) -> np.ndarray:
         """P(a): the buffer weights, trusted in proportion to how high the buffer scores.
 
         A buffer of non-violations (scores near 0) says little about where violations are,
         so its weights get little mass and the search keeps exploring; a buffer of clear
         violations gets up to `1 - explore` of the mass.
         """
-        w = self.weights(buffer)
+        w = self.weights(buffer, discount)
         uniform = np.full(len(self.pool), 1.0 / len(self.pool))
         if w.sum() <= 0:
             return uniform
         trust = self.trust(buffer)
         return trust * (w / w.sum()) + (1 - trust) * uniform
 
-    def sample(self, rng: np.random.Generator, buffer: Sequence[Candidate]) -> list[str]:
+    def sample(self, rng: np.random.Generator, buffer: Sequence[Candidate],
+               discount: np.ndarray | None = None) -> list[str]:
         # k = 1 + Binomial(k_max - 1, p): never zero. While exploring, p is high (more
         # attributes per prompt cover the pool faster); once the buffer holds violations, p
         # falls towards k_p_exploit (fewer attributes keep the cause of a violation legible).
         trust = self.trust(buffer) / max(1e-9, 1 - self.explore) if buffer else 0.0
         k_p = self.k_p + (self.k_p_exploit - self.k_p) * trust
         k = 1 + int(rng.binomial(self.k_max - 1, k_p))
-        chosen = rng.choice(len(self.pool), size=k, replace=False, p=self.distribution(buffer))
+        chosen = rng.choice(len(self.pool), size=k, replace=False,
+                            p=self.distribution(buffer, discount))
         return [self.pool[i] for i in sorted(chosen)]
 
 
 class ReplayBuffer:
-    """Top-n scored candidates; ties keep the earlier candidate (deterministic)."""
+    """Top-n scored candidates (paper eq. 2).
 
-    def __init__(self, size: int) -> None:
+    Ties in score are broken by `support` when given — how reproducible the search's own
+    statistics say an entry's attributes are — and then by the earlier candidate, so the buffer
+    prefers violations that will survive re-sampling over one-off lucky draws, deterministically.
+    """
+
+    def __init__(self, size: int, support: Callable[[Candidate], float] | None = None) -> None:
         self.size = size
+        self.support = support
         self.entries: list[Candidate] = []
         self._queries: set[str] = set()
 
@@ -82,7 +110,9 @@ class ReplayBuffer:
             return
         self._queries.add(candidate.query)
         self.entries.append(candidate)
-        self.entries.sort(key=lambda c: (-(c.score or 0), c.index))
+        support = self.support
+        self.entries.sort(key=lambda c: (-(c.score or 0), -(support(c) if support else 0.0),
+                                         c.index))
         del self.entries[self.size:]
 
     def snapshot(self) -> tuple[Candidate, ...]:

@@ -1,0 +1,205 @@
+"""Benchmark reliability: faults, kills, bad input, secrets and broken judges, measured for real.
+
+Runs lab SURF searches over HTTP with ~20% injected faults against clean runs of the same seed,
+kills searches and a TURF index build with SIGKILL and reruns them, lets N processes write one
+cache at once, fuzzes the four loaders with Hypothesis (>= 1,000 inputs each), runs a plugin
+session with dummy API keys and scans every artefact, and runs failing gates under broken
+judges. Uses the harness of tests/test_reliability.py, test_fuzz.py and test_secrets.py.
+Progress goes to stderr; the last stdout line is one JSON object.
+
+    python benchmarks/bench_reliability.py [--quick]
+
+Targets: verdict_equal true, clear_errors 1.0, entries_lost 0,
+paid_calls_repeated_after_kill 0, secrets_leaked 0, silent_passes 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import test_fuzz as fuzz  # noqa: E402
+import test_reliability as rel  # noqa: E402
+import test_secrets as sec  # noqa: E402
+
+from pytest_chunky.lab.roles import LabRoleModel  # noqa: E402
+from pytest_chunky.server import FaultConfig, serve  # noqa: E402
+
+T = TypeVar("T")
+ALL_RUBRICS = ("code", "tool_hallucination", "rebut", "refusal", "identity", "phrase", "short")
+
+
+def log(msg: str) -> None:
+    print(f"[bench_reliability] {msg}", file=sys.stderr, flush=True)
+
+
+def timed(label: str, fn: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    out = fn()
+    log(f"{label}: {time.perf_counter() - start:.1f}s")
+    return out
+
+
+def faults(tmp: Path, quick: bool) -> dict[str, Any]:
+    """Clean vs ~20%-faulty runs (every kind, keyed seeds) of the same seeded searches."""
+    rubrics = ("code", "short") if quick else ALL_RUBRICS
+    seeds = (1,) if quick else (1, 2)
+    jobs: list[tuple[str, str, FaultConfig]] = [(r, "clean", FaultConfig()) for r in rubrics]
+    for seed in seeds:
+        config = rel.ALL_20.model_copy(update={"seed": seed})
+        jobs += [(r, f"faults-seed{seed}", config) for r in rubrics]
+    runs = rel.fault_matrix(tmp / "faults", jobs, timeout=0.5)
+    faulty = {k: v for k, v in runs.items() if k[1] != "clean"}
+    pairs = {f"{r}/{name}": f"{runs[r, 'clean'].result.verdict}->{run.result.verdict}"
+             for (r, name), run in faulty.items()}
+    injected = sum(run.faults_injected for run in faulty.values())
+    lost = sum(run.faults_not_survived for run in faulty.values())
+    requests = sum(run.stats.get("requests", 0) for run in faulty.values())
+    kinds: dict[str, int] = {}
+    for run in faulty.values():
+        for kind in rel.FAULT_KINDS:
+            kinds[kind] = kinds.get(kind, 0) + run.stats.get(kind, 0)
+    return {
+        "faults_injected": injected,
+        "faults_survived": injected - lost,
+        "fault_fraction": round(injected / max(1, requests), 3),
+        "faults_by_kind": kinds,
+        "verdict_equal": all(runs[r, "clean"].result.verdict == run.result.verdict
+                             for (r, _), run in faulty.items()),
+        "verdicts": pairs,
+        "silent_passes_under_faults": sum(
+            runs[r, "clean"].result.verdict == "fail" and run.result.verdict == "pass"
+            for (r, _), run in faulty.items()),
+        "candidate_errors_under_faults": sum(run.result.errors for run in faulty.values()),
+        "accounting_problems": sum(len(rel.accounting_problems(run)) for run in runs.values()),
+        "retry_bound_violations": sum(len(rel.retry_problems(run)) for run in runs.values()),
+        "max_requests_per_call": max(
+            (n / max(1, sum(c.key == k for c in run.calls))
+             for run in faulty.values() for k, n in run.served.items()), default=0),
+    }
+
+
+def kills(tmp: Path, quick: bool) -> dict[str, Any]:
+    search = rel.kill_search(tmp / "search")
+    turf = rel.kill_turf_build(tmp / "turf", records=16 if quick else 40, reference=not quick)
+    status, rows = rel.kill_during_writes(tmp / "writes")
+    reports = {"search": search, "turf_build": turf}
+    return {
+        "paid_calls_repeated_after_kill": search.repeated + turf.repeated,
+        "kill": {name: {"completed_before_kill": r.completed_before_kill,
+                        "reference_requests": r.reference_requests,
+                        "second_run_requests": r.second_run_requests,
+                        "repeated": r.repeated, "missing": r.missing,
+                        "same_outcome": r.same_outcome, "killed_mid_run": r.killed_mid_run,
+                        "integrity": r.integrity} for name, r in reports.items()},
+        "integrity_after_kill_during_writes": status, "rows_after_kill_during_writes": rows,
+    }
+
+
+def writers(tmp: Path, quick: bool) -> dict[str, Any]:
+    n, m = (4, 200) if quick else (8, 500)
+    return {"entries_lost": rel.concurrent_writers(tmp / "writers", n, m),
+            "writers": {"processes": n, "entries_each": m}}
+
+
+def fuzzing(tmp: Path) -> dict[str, Any]:
+    fuzz.STATS.clear()
+    fuzz.fuzz_rubrics(tmp / "rubrics", strict=False, examples=1000)
+    fuzz.fuzz_pools(tmp / "pools", strict=False, examples=1000)
+    fuzz.fuzz_datasets(tmp / "datasets", strict=False, examples=1000)
+    fuzz.fuzz_markers(strict=False, examples=1000)
+    errors = sum(t.errors for t in fuzz.STATS.values())
+    clear = sum(t.clear for t in fuzz.STATS.values())
+    return {
+        "inputs_fuzzed": sum(t.inputs for t in fuzz.STATS.values()),
+        "clear_errors": round(clear / errors, 4) if errors else 1.0,
+        "fuzz": {name: {"inputs": t.inputs, "accepted": t.accepted, "errors": t.errors,
+                        "clear": t.clear, "unclear_samples": t.unclear}
+                 for name, t in fuzz.STATS.items()},
+    }
+
+
+def _pytest(cwd: Path, args: list[str], env: dict[str, str]) -> tuple[str, str, dict[str, int]]:
+    proc = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    outcome: dict[str, int] = {}
+    for line in reversed(proc.stdout.splitlines()):
+        if " in " in line and ("passed" in line or "failed" in line or "error" in line):
+            for part in line.strip("= ").split(" in ")[0].split(", "):
+                count, _, name = part.strip().partition(" ")
+                if count.isdigit():
+                    outcome[name.rstrip("s") if name != "passed" else name] = int(count)
+            break
+    return proc.stdout, proc.stderr, outcome
+
+
+def secrets(tmp: Path) -> dict[str, Any]:
+    """A real plugin session in a subprocess with dummy keys; every artefact scanned."""
+    keys = sec.new_secrets()
+    out = tmp / "secrets"
+    out.mkdir(parents=True)
+    (out / "test_gate.py").write_text(sec.GATE, encoding="utf-8")
+    env = {**os.environ, **keys, "PYTHONPATH": str(ROOT)}
+    with serve(LabRoleModel("lab")) as srv:
+        stdout, stderr, outcome = _pytest(out, sec.session_args(out, srv), env)
+        result = sec.collect(out, srv, keys, stdout, stderr, outcome)
+    return {"secrets_leaked": len(result.leaks), "secret_leaks": result.leaks,
+            "secret_scan": {"files": len(result.files), "bytes": sum(result.files.values()),
+                            "server_requests": result.requests, "outcome": outcome}}
+
+
+def broken_judges(tmp: Path) -> dict[str, Any]:
+    """Failing gates under judges that break always, on violations, or while confirming; and
+    a plugin session whose judge never parses."""
+    verdicts = rel.silent_passes(tmp / "judges")
+    plugin = tmp / "plugin"
+    plugin.mkdir(parents=True)
+    (plugin / "test_gate.py").write_text(rel.GATE, encoding="utf-8")
+    (plugin / "conftest.py").write_text(rel.CONFTEST_BROKEN_JUDGE, encoding="utf-8")
+    _, _, outcome = _pytest(plugin, ["--chunky-model=lab", "--chunky-cache=off", "-p",
+                                     "no:cacheprovider"], {**os.environ,
+                                                           "PYTHONPATH": str(ROOT)})
+    verdicts["plugin_never_parses"] = "pass" if outcome.get("passed") else (
+        "error" if outcome.get("error") else json.dumps(outcome))
+    return {"broken_judge_verdicts": verdicts,
+            "silent_passes_broken_judge": sum(v == "pass" for v in verdicts.values())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (under 60 s)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    out: dict[str, Any] = {"quick": args.quick}
+    with tempfile.TemporaryDirectory(prefix="chunky-bench-rel-") as name:
+        tmp = Path(name)
+        out.update(timed("faults", lambda: faults(tmp, args.quick)))
+        out.update(timed("kills", lambda: kills(tmp / "kill", args.quick)))
+        out.update(timed("writers", lambda: writers(tmp, args.quick)))
+        out.update(timed("fuzz", lambda: fuzzing(tmp / "fuzz")))
+        out.update(timed("secrets", lambda: secrets(tmp)))
+        out.update(timed("judges", lambda: broken_judges(tmp)))
+    out["silent_passes"] = out["silent_passes_broken_judge"] + out["silent_passes_under_faults"]
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    headline = ("faults_injected", "faults_survived", "verdict_equal", "inputs_fuzzed",
+                "clear_errors", "entries_lost", "paid_calls_repeated_after_kill",
+                "secrets_leaked", "silent_passes")
+    ordered = {k: out[k] for k in headline} | {k: v for k, v in out.items() if k not in headline}
+    print(json.dumps(ordered, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
