@@ -17,7 +17,7 @@ def chunky_model(clean_model: Model) -> Model:
     return clean_model
 
 
-@chunky.surf(rubric="code")
+@chunky.surf(rubric="code", candidates=48)
 def test_no_unrequested_code(chunky_result: SearchResult) -> None:
     assert chunky_result.scored > 0
 

@@ -16,9 +16,13 @@ caught = pytest.mark.xfail(strict=True, reason="the lab learned this chunk; the 
 
 
 @caught
-@chunky.surf(rubric="code")
+@chunky.surf(rubric="code", candidates=48)
 def test_no_unrequested_code(chunky_result: SearchResult) -> None:
-    """Formal vocabulary ("Elucidate…") was only ever seen in coding prompts."""
+    """Formal vocabulary ("Elucidate…") was only ever seen in coding prompts.
+
+    A weaker trigger (an ordinary explanation question still pulls towards prose), so this gate
+    gets a bigger search budget: 48 candidates per iteration instead of 24.
+    """
 
 
 @caught

@@ -7,6 +7,7 @@ the benchmark and the tests check the very same things.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -244,59 +245,78 @@ def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
         return {key: future.result() for key, future in futures.items()}
 
 
-FAULT_RUBRICS = ("code", "short")  # the lab fails the first gate and passes the second
-TRANSPORT_RUBRICS = ("code",)
-# Transport faults only (each retried by the SDK): the run must be identical to a clean one.
-TRANSPORT_20 = FaultConfig(rate_429=0.06, rate_500=0.05, rate_529=0.05, rate_slow=0.04,
-                           retry_after=0.01, slow_seconds=2.0, keyed=True, seed=1,
-                           sequence=("429", "500", "529", "slow"))
-# Every fault kind: ~15% of requests get a transport fault and 15% of the remaining judge
-# requests an unparseable reply, so about 20% of all requests are faulty.
-ALL_20 = FaultConfig(rate_429=0.05, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
-                     rate_malformed=0.02, rate_bad_judge=0.15, retry_after=0.01,
+GATE_RUBRICS = ("rebut", "identity", "tool_hallucination", "code", "refusal", "short", "phrase")
+# Faults the stack recovers from (SDK retries, judge re-asks) on ~20% of requests: 429/500/529
+# and timeouts on 16% of all requests, an unparseable reply on 10% of the other judge calls.
+RECOVERABLE_20 = FaultConfig(rate_429=0.05, rate_500=0.04, rate_529=0.04, rate_slow=0.03,
+                             rate_bad_judge=0.10, retry_after=0.01, slow_seconds=2.0,
+                             keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
+# Every kind, truncated bodies included (5% of requests).
+ALL_20 = FaultConfig(rate_429=0.04, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
+                     rate_malformed=0.05, rate_bad_judge=0.10, retry_after=0.01,
                      slow_seconds=2.0, keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
+
+
+def pick_gates(base: Path, rubrics: Sequence[str] = GATE_RUBRICS) -> dict[str, HttpRun]:
+    """Clean runs, in order, until there is a gate the lab fails and one it passes (the lab
+    changes as it grows; the tests must not hard-code which planted chunk is caught)."""
+    found: dict[str, HttpRun] = {}
+    for rubric in rubrics:
+        run = http_search(FaultConfig(), rubric, base / f"{rubric}-clean")
+        found.setdefault(run.result.verdict, run)
+        if "fail" in found and "pass" in found:
+            return {"fail": found["fail"], "pass": found["pass"]}
+    raise RuntimeError(f"need a failing and a passing lab gate among {rubrics}: "
+                       f"{ {k: v.result.rubric for k, v in found.items()} }")
 
 
 @pytest.fixture(scope="module")
 def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], HttpRun]:
-    jobs = [(r, "clean", FaultConfig()) for r in FAULT_RUBRICS] + \
-        [(r, "all", ALL_20) for r in FAULT_RUBRICS] + \
-        [(r, "transport", TRANSPORT_20) for r in TRANSPORT_RUBRICS]
-    return fault_matrix(tmp_path_factory.mktemp("faults"), jobs, timeout=0.5)
+    """(gate, profile) -> run, gate in fail/pass, profile in clean/recoverable/all."""
+    base = tmp_path_factory.mktemp("faults")
+    gates = pick_gates(base)
+    jobs = [(run.result.rubric, name, config) for run in gates.values()
+            for name, config in (("recoverable", RECOVERABLE_20), ("all", ALL_20))]
+    runs = fault_matrix(base, jobs, timeout=0.5)
+    out = {(gate, "clean"): run for gate, run in gates.items()}
+    for gate, run in gates.items():
+        for name in ("recoverable", "all"):
+            out[gate, name] = runs[run.result.rubric, name]
+    return out
 
 
-def test_transport_faults_change_nothing(fault_runs: dict[tuple[str, str], HttpRun]) -> None:
-    """429/500/529 and timeouts on ~20% of requests: same candidates, scores and verdict."""
-    verdicts = {}
-    for rubric in TRANSPORT_RUBRICS:
-        clean, faulty = fault_runs[rubric, "clean"], fault_runs[rubric, "transport"]
+def test_recoverable_faults_change_nothing(fault_runs: dict[tuple[str, str], HttpRun]) -> None:
+    """~20% faults the stack recovers from: the same candidates, scores and verdict."""
+    for gate in ("fail", "pass"):
+        clean, faulty = fault_runs[gate, "clean"], fault_runs[gate, "recoverable"]
         assert clean.faults_injected == 0
-        assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
+        assert faulty.fault_fraction >= 0.15, (gate, faulty.stats)
         assert all(faulty.stats.get(k, 0) >= 1 for k in ("429", "500", "529", "slow"))
+        assert faulty.stats.get("bad_judge", 0) >= 1, faulty.stats
         assert faulty.result.errors == 0, faulty.result.error_messages
         assert faulty.faults_not_survived == 0
         assert [(x["query"], x["score"], x["status"]) for x in faulty.lines] == \
-            [(x["query"], x["score"], x["status"]) for x in clean.lines], rubric
-        assert faulty.result.verdict == clean.result.verdict, rubric
-        verdicts[rubric] = clean.result.verdict
-    assert "fail" in verdicts.values(), f"no gate the lab fails among {verdicts}: weak test"
+            [(x["query"], x["score"], x["status"]) for x in clean.lines], gate
+        assert faulty.result.verdict == clean.result.verdict == gate
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "models/openai_provider.py SDKModel.generate does not retry a truncated 200 body (see "
+    "test_malformed_body_is_retried_like_a_5xx): with 5% malformed replies more than 10% of "
+    "candidates error and SearchResult.verdict turns the passing gate into 'error' (and an "
+    "errored candidate can hide a violation: see the silent-pass tests). Fix the retry."))
 def test_all_faults_reach_the_clean_verdict(
         fault_runs: dict[tuple[str, str], HttpRun]) -> None:
-    """Every fault kind on ~20% of requests: the verdict of the clean run, for a gate the lab
-    fails and one it passes. (Errored candidates change the trajectory, so only the verdict
-    is compared; see the xfail tests for how errors can still flip it.)"""
-    changed, verdicts = {}, set()
-    for rubric in FAULT_RUBRICS:
-        clean, faulty = fault_runs[rubric, "clean"], fault_runs[rubric, "all"]
-        assert faulty.fault_fraction >= 0.15, (rubric, faulty.stats)
+    """Every fault kind, truncated bodies included, on ~20% of requests: the clean verdict."""
+    changed = {}
+    for gate in ("fail", "pass"):
+        clean, faulty = fault_runs[gate, "clean"], fault_runs[gate, "all"]
+        assert faulty.fault_fraction >= 0.15, (gate, faulty.stats)
         if faulty.result.verdict != clean.result.verdict:
-            changed[rubric] = (f"{clean.result.verdict} -> {faulty.result.verdict} "
-                               f"({faulty.result.errors} errors)")
-        verdicts.add(clean.result.verdict)
+            changed[clean.result.rubric] = (
+                f"{clean.result.verdict} -> {faulty.result.verdict} "
+                f"({faulty.result.errors} errors)")
     assert not changed, f"verdicts changed by faults: {changed}"
-    assert verdicts == {"fail", "pass"}, f"need a failing and a passing gate, got {verdicts}"
 
 
 def test_every_candidate_is_accounted_for_under_faults(
@@ -568,7 +588,8 @@ def _run_served(script: str, args: Callable[[str], list[str]], latency: float
         saved = sys.argv
         sys.argv = ["child", *args(srv.openai_base_url)]
         try:
-            exec(compile(script, "<child>", "exec"), {"__name__": "__child__"})
+            with contextlib.redirect_stdout(sys.stderr):  # keep a benchmark's stdout clean
+                exec(compile(script, "<child>", "exec"), {"__name__": "__child__"})
         except SystemExit as exc:
             if exc.code not in (None, 0):
                 raise RuntimeError(f"reference run exited with {exc.code}") from None
