@@ -53,47 +53,69 @@ def timed(label: str, fn: Callable[[], T]) -> T:
 
 
 def faults(tmp: Path, quick: bool) -> dict[str, Any]:
-    """Clean vs ~20%-faulty runs (every kind, keyed seeds) of the same seeded searches."""
-    rubrics = ("code", "short") if quick else ALL_RUBRICS
-    seeds = (1,) if quick else (1, 2)
-    jobs: list[tuple[str, str, FaultConfig]] = [(r, "clean", FaultConfig()) for r in rubrics]
-    for seed in seeds:
-        config = rel.ALL_20.model_copy(update={"seed": seed})
-        jobs += [(r, f"faults-seed{seed}", config) for r in rubrics]
-    runs = rel.fault_matrix(tmp / "faults", jobs, timeout=0.5)
-    faulty = {k: v for k, v in runs.items() if k[1] != "clean"}
-    pairs = {f"{r}/{name}": f"{runs[r, 'clean'].result.verdict}->{run.result.verdict}"
-             for (r, name), run in faulty.items()}
-    injected = sum(run.faults_injected for run in faulty.values())
-    lost = sum(run.faults_not_survived for run in faulty.values())
-    requests = sum(run.stats.get("requests", 0) for run in faulty.values())
-    kinds: dict[str, int] = {}
-    for run in faulty.values():
-        for kind in rel.FAULT_KINDS:
-            kinds[kind] = kinds.get(kind, 0) + run.stats.get(kind, 0)
+    """Clean vs ~20%-faulty runs of the same seeded searches. Profile `all` has every fault
+    kind (the headline numbers); `recoverable` leaves out truncated bodies."""
+    if quick:
+        gates = rel.pick_gates(tmp / "faults")
+        clean = {run.result.rubric: run for run in gates.values()}
+    else:
+        clean_runs = rel.fault_matrix(tmp / "faults", [(r, "clean", FaultConfig())
+                                                      for r in ALL_RUBRICS], timeout=0.5)
+        clean = {rubric: run for (rubric, _), run in clean_runs.items()}
+    profiles = {"recoverable-seed1": rel.RECOVERABLE_20, "all-seed1": rel.ALL_20}
+    if not quick:
+        profiles["all-seed2"] = rel.ALL_20.model_copy(update={"seed": 2})
+    jobs = [(r, name, config) for r in clean for name, config in profiles.items()]
+    faulty = rel.fault_matrix(tmp / "faults", jobs, timeout=0.5)
+
+    def equal(prefix: str) -> bool:
+        return all(clean[r].result.verdict == run.result.verdict
+                   for (r, name), run in faulty.items() if name.startswith(prefix))
+
+    every = {k: v for k, v in faulty.items() if k[1].startswith("all")}
+    injected = sum(run.faults_injected for run in every.values())
+    requests = sum(run.stats.get("requests", 0) for run in every.values())
+    kinds = {kind: sum(run.stats.get(kind, 0) for run in every.values())
+             for kind in rel.FAULT_KINDS}
+    errors: dict[str, int] = {}
+    for run in every.values():
+        for line in run.lines:
+            if line["status"] == "error":
+                text = str(line.get("error") or "")
+                kind = ("malformed body" if "malformed" in text else
+                        "judge unparseable" if "attempts" in text else text[:60])
+                errors[kind] = errors.get(kind, 0) + 1
     return {
         "faults_injected": injected,
-        "faults_survived": injected - lost,
+        "faults_survived": injected - sum(run.faults_not_survived for run in every.values()),
+        "verdict_equal": equal("all"),
+        "verdict_equal_recoverable": equal("recoverable"),
         "fault_fraction": round(injected / max(1, requests), 3),
         "faults_by_kind": kinds,
-        "verdict_equal": all(runs[r, "clean"].result.verdict == run.result.verdict
-                             for (r, _), run in faulty.items()),
-        "verdicts": pairs,
+        "verdicts": {f"{r}/{name}": f"{clean[r].result.verdict}->{run.result.verdict}"
+                     for (r, name), run in faulty.items()},
         "silent_passes_under_faults": sum(
-            runs[r, "clean"].result.verdict == "fail" and run.result.verdict == "pass"
+            clean[r].result.verdict == "fail" and run.result.verdict == "pass"
             for (r, _), run in faulty.items()),
-        "candidate_errors_under_faults": sum(run.result.errors for run in faulty.values()),
-        "accounting_problems": sum(len(rel.accounting_problems(run)) for run in runs.values()),
-        "retry_bound_violations": sum(len(rel.retry_problems(run)) for run in runs.values()),
-        "max_requests_per_call": max(
+        "candidate_errors_under_faults": errors,
+        "recoverable_runs_identical": all(
+            [(x["query"], x["score"]) for x in run.lines] ==
+            [(x["query"], x["score"]) for x in clean[r].lines]
+            for (r, name), run in faulty.items() if name.startswith("recoverable")),
+        "accounting_problems": sum(len(rel.accounting_problems(run))
+                                   for run in [*clean.values(), *faulty.values()]),
+        "retry_bound_violations": sum(len(rel.retry_problems(run))
+                                      for run in [*clean.values(), *faulty.values()]),
+        "max_requests_per_logical_call": max(
             (n / max(1, sum(c.key == k for c in run.calls))
              for run in faulty.values() for k, n in run.served.items()), default=0),
+        "max_retries": rel.fault_matrix.__kwdefaults__["max_retries"],
     }
 
 
 def kills(tmp: Path, quick: bool) -> dict[str, Any]:
     search = rel.kill_search(tmp / "search")
-    turf = rel.kill_turf_build(tmp / "turf", records=16 if quick else 40, reference=not quick)
+    turf = rel.kill_turf_build(tmp / "turf", records=24 if quick else 40, reference=not quick)
     status, rows = rel.kill_during_writes(tmp / "writes")
     reports = {"search": search, "turf_build": turf}
     return {

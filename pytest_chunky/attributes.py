@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from pytest_chunky.errors import ChunkyError, ConfigError, InputError
-from pytest_chunky.rubrics import printable, yaml_error
+from pytest_chunky.rubrics import YAML_LOADER, printable, yaml_error
 
 __all__ = [
     "BUILTIN_POOLS", "MAX_ATTRIBUTE_CHARS", "POOL_SUFFIXES", "AttributePool", "default_pool",
@@ -278,7 +278,7 @@ def _yaml_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
 
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = YAML_LOADER(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError(f"file is empty; write 'attributes:' with {_SHAPE}", path=shown,

@@ -55,3 +55,9 @@ class BudgetExceeded(ChunkyError):
 
 class JudgeParseError(ChunkyError):
     """A judge (or other structured role) reply could not be parsed, even after retries."""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A user value for a one-line error: repr'd (so control characters stay escaped), clipped."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -41,6 +41,8 @@ HOW_TO_ADD = ("pass a path to a .yaml file, or a rubric directory with --chunky-
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Score = Annotated[StrictInt, Field(ge=0, le=100)]
+# libyaml when available (~8x faster); both report marks, and errors go through yaml_error.
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Frozen(BaseModel):
@@ -271,7 +273,7 @@ def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) 
     """Parse rubric YAML text; `stem`, when given, must equal the rubric's `name`."""
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = YAML_LOADER(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError("file is empty; a rubric needs at least name, title, principle "

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .accounting import Budget, Ledger
 from .cache import ResponseCache
 from .client import RoleClient
-from .errors import ConfigError
+from .errors import ConfigError, shown
 from .limits import RateLimiter, provider_key
 from .memory import FailureMemory, StoredFailure
 from .models.base import Model
@@ -56,8 +56,8 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
     where = "@chunky.surf"
     unknown = sorted(set(kwargs) - set(MARKER_ARGS))
     if unknown:
-        raise ConfigError(f"{where}: unknown argument(s) {', '.join(unknown)}; valid "
-                          f"arguments: {', '.join(MARKER_ARGS)}")
+        raise ConfigError(f"{where}: unknown argument(s) {', '.join(map(shown, unknown))}; "
+                          f"valid arguments: {', '.join(MARKER_ARGS)}")
     if "rubric" not in kwargs:
         raise ConfigError(f"{where}: missing required argument 'rubric'")
     values = {k: v for k, v in kwargs.items() if k in SETTINGS_ARGS}
@@ -67,7 +67,7 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
             budget = {"calls": budget}
         if not isinstance(budget, dict) or set(budget) - set(BUDGET_KEYS):
             raise ConfigError(f"{where}: argument 'budget' must be a number of calls or a "
-                              f"dict with keys {', '.join(BUDGET_KEYS)}; got {budget!r}")
+                              f"dict with keys {', '.join(BUDGET_KEYS)}; got {shown(budget)}")
         values.update({BUDGET_KEYS[k]: v for k, v in budget.items()})
     merged = override(settings, values, source=where)
     spec_args = {k: v for k, v in kwargs.items() if k in SurfSpec.model_fields}
@@ -78,7 +78,7 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ConfigError(f"{where}: argument {err['loc'][0]!r}: {err['msg']} "
-                          f"(got {err.get('input')!r})") from None
+                          f"(got {shown(err.get('input'))})") from None
     get_rubric(spec.rubric, merged.rubrics)  # unknown names fail at collection
     return merged, spec
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 
 CacheMode = Literal["off", "read", "write", "readwrite", "replay"]
 CACHE_MODES: tuple[str, ...] = ("off", "read", "write", "readwrite", "replay")
@@ -146,7 +146,8 @@ def settings_error(exc: ValidationError, *, source: str = "flag") -> ConfigError
     name = (spec.flag if source == "flag" else f"{source} argument {field!r}") if spec else field
     got = first.get("input")
     valid = _describe_valid(field)
-    return ConfigError(f"{name}: invalid value {got!r} ({first['msg']}); {valid}".rstrip("; "))
+    return ConfigError(f"{name}: invalid value {shown(got)} ({first['msg']}); {valid}"
+                       .rstrip("; "))
 
 
 def _coerce(spec: OptionSpec, raw: Any) -> Any:
@@ -189,7 +190,7 @@ def override(settings: Settings, values: Mapping[str, Any], *, source: str) -> S
     """Apply marker-level overrides; errors name the marker argument, not a flag."""
     unknown = sorted(set(values) - set(Settings.model_fields))
     if unknown:
-        raise ConfigError(f"{source}: unknown argument(s) {', '.join(unknown)}")
+        raise ConfigError(f"{source}: unknown argument(s) {', '.join(map(shown, unknown))}")
     data = settings.model_dump()
     data.update({k: v for k, v in values.items() if v is not None})
     try:

@@ -86,11 +86,16 @@ def test_unparseable_judge_is_an_error_never_a_pass() -> None:
     broken = ScriptedModel(default="I think it is fine.")
     search, ledger = make_search(SearchConfig(iterations=2, candidates=5),
                                  judge_model=broken)
+    streamed: list[int] = []
+    search.sink = lambda c: streamed.append(c.attempt)
     result = asyncio.run(search.run())
+    assert streamed == [0] * 10 + [1] * 10  # every candidate, then its retry, on the record
     assert result.scored == 0 and result.errors == result.candidates == 10
     assert result.verdict == "error"
     assert "no score" in result.error_messages[0]
-    assert ledger.get("judge").calls == 30  # 3 attempts per candidate, then an error
+    # 3 attempts per candidate, one more round of 3 for each errored candidate, then an error
+    assert ledger.get("judge").calls == 60
+
 
 
 def test_budget_stops_search_and_says_so() -> None:

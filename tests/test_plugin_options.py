@@ -86,7 +86,7 @@ def test_marker_bad_argument_named(pytester: pytest.Pytester) -> None:
     """)
     result = pytester.runpytest("--chunky-model=lab", "-k", "test_x")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: *unknown argument(s) treshold; valid arguments:*"])
+    result.stderr.fnmatch_lines(["ERROR: *unknown argument(s) 'treshold'; valid arguments:*"])
 
 
 def test_no_target_skips_with_instructions(pytester: pytest.Pytester) -> None:

@@ -245,14 +245,16 @@ def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
         return {key: future.result() for key, future in futures.items()}
 
 
-GATE_RUBRICS = ("rebut", "identity", "tool_hallucination", "code", "refusal", "short", "phrase")
+GATE_RUBRICS = ("rebut", "short", "identity", "code", "tool_hallucination", "phrase", "refusal")
 # Faults the stack recovers from (SDK retries, judge re-asks) on ~20% of requests: 429/500/529
 # and timeouts on 16% of all requests, an unparseable reply on 10% of the other judge calls.
-RECOVERABLE_20 = FaultConfig(rate_429=0.05, rate_500=0.04, rate_529=0.04, rate_slow=0.03,
+# (429/529 carry a short Retry-After; 500s and timeouts back off for ~0.5 s, so they are rarer
+# to keep the test fast.)
+RECOVERABLE_20 = FaultConfig(rate_429=0.08, rate_500=0.01, rate_529=0.06, rate_slow=0.01,
                              rate_bad_judge=0.10, retry_after=0.01, slow_seconds=2.0,
                              keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
 # Every kind, truncated bodies included (5% of requests).
-ALL_20 = FaultConfig(rate_429=0.04, rate_500=0.03, rate_529=0.03, rate_slow=0.02,
+ALL_20 = FaultConfig(rate_429=0.06, rate_500=0.01, rate_529=0.04, rate_slow=0.01,
                      rate_malformed=0.05, rate_bad_judge=0.10, retry_after=0.01,
                      slow_seconds=2.0, keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
 
@@ -300,11 +302,6 @@ def test_recoverable_faults_change_nothing(fault_runs: dict[tuple[str, str], Htt
         assert faulty.result.verdict == clean.result.verdict == gate
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "models/openai_provider.py SDKModel.generate does not retry a truncated 200 body (see "
-    "test_malformed_body_is_retried_like_a_5xx): with 5% malformed replies more than 10% of "
-    "candidates error and SearchResult.verdict turns the passing gate into 'error' (and an "
-    "errored candidate can hide a violation: see the silent-pass tests). Fix the retry."))
 def test_all_faults_reach_the_clean_verdict(
         fault_runs: dict[tuple[str, str], HttpRun]) -> None:
     """Every fault kind, truncated bodies included, on ~20% of requests: the clean verdict."""
@@ -335,11 +332,6 @@ def test_retries_stay_within_their_bound(fault_runs: dict[tuple[str, str], HttpR
     assert any(n > 1 for run in fault_runs.values() for n in run.served.values())
 
 
-@pytest.mark.xfail(strict=True, raises=ProviderError, reason=(
-    "models/openai_provider.py SDKModel.generate: a 200 reply with a truncated JSON body "
-    "(JSONDecodeError from the SDK) is raised as ProviderError at once, without the retries a "
-    "5xx gets; the candidate becomes an error and the search trajectory changes. Fix: treat "
-    "malformed bodies as transient and retry them up to max_retries with the SDK's backoff."))
 def test_malformed_body_is_retried_like_a_5xx() -> None:
     async def ask(url: str) -> str:
         model = OpenAIModel("lab", base_url=url, max_retries=2, timeout=10)
@@ -399,8 +391,8 @@ SILENT_PASS_RUBRICS = ("rebut", "identity", "short", "code", "tool_hallucination
 
 
 def failing_rubric(tmp_path: Path) -> tuple[str, SearchResult]:
-    """A rubric the lab fails with the healthy judge (raises RuntimeError, not an
-    AssertionError, if there is none, so that an xfail cannot swallow a broken setup)."""
+    """A rubric the lab fails with the healthy judge (a RuntimeError, not an assertion, when
+    there is none: a broken setup, not a finding)."""
     for rubric in SILENT_PASS_RUBRICS:
         reference = lab_search(rubric, cache_dir=tmp_path)
         if reference.verdict == "fail":
@@ -430,12 +422,6 @@ def test_judge_that_never_parses_is_an_error(tmp_path: Path) -> None:
     assert judge.broken >= 3 * result.errors  # every candidate used all its attempts
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "search/records.py SearchResult.verdict: a judge that fails (unparseable, fail-closed) on "
-    "exactly the violating candidates leaves a few errors (< 10% of attempts) and the search "
-    "never pursues them, so the gate PASSES although the healthy judge fails it. Fix: a "
-    "verdict of pass needs errors == 0 (re-try errored candidates at the end of the search; "
-    "any that still error make the verdict 'error')."))
 def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
     rubric, _ = failing_rubric(tmp_path)
     threshold = build_settings({}).threshold
@@ -446,12 +432,6 @@ def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
         f"{rubric}: gate passed with {result.errors} judge errors hiding the violations")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "search/confirm.py confirm_entry + records.SearchResult.verdict: when every re-sample of a "
-    "found violation errors (judge unparseable), the Confirmation has samples=0, "
-    "confirmed=False, and the verdict is PASS. Fix: an unconfirmed entry whose errors could "
-    "have confirmed it ((violations + errors) / (samples + errors) >= min_rate) makes the "
-    "verdict 'error'."))
 def test_judge_failing_while_confirming_is_not_a_pass(tmp_path: Path) -> None:
     rubric, reference = failing_rubric(tmp_path)
     judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: p.sample_index >= 100)
@@ -504,19 +484,28 @@ def test_plugin_reports_a_broken_judge_as_an_error(pytester: pytest.Pytester, ho
 
 
 class GatedModel(Model):
-    """Serves `inner`, but holds every call while the gate is closed (to kill at a quiet
-    moment: replies already sent have had time to be stored)."""
+    """Serves `inner` for the first `allow` calls, then holds every further call until
+    `release()`: the client is mid-run, and the replies already sent can be stored before
+    the kill (a reply still on the wire when the process dies is lost by any design)."""
 
     provider = "gated"
     name = "lab"
 
-    def __init__(self, inner: Model) -> None:
+    def __init__(self, inner: Model, allow: int) -> None:
         self.inner = inner
-        self.gate = threading.Event()
-        self.gate.set()
+        self.allow = allow
+        self.started = 0
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+
+    def release(self) -> None:
+        self._open.set()
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
-        while not self.gate.is_set():
+        with self._lock:
+            self.started += 1
+            held = self.started > self.allow
+        while held and not self._open.is_set():
             await asyncio.sleep(0.01)
         return await self.inner.generate(messages, params)
 
@@ -620,7 +609,7 @@ def integrity(db: Path) -> str:
 
 def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str]],
                     outcome: Callable[[Path], object], stored: Callable[[Path], int],
-                    databases: Callable[[Path], list[Path]], *, latency: float = 0.03,
+                    databases: Callable[[Path], list[Path]], *, latency: float = 0.01,
                     fraction: float = 0.35, unique: tuple[int, object] | None = None
                     ) -> KillReport:
     """Reference run; a run killed with SIGKILL mid-way; the rerun. Compares request keys.
@@ -631,15 +620,14 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
     ref_dir, dir_ = tmp / "reference", tmp / "interrupted"
     reference = None if unique else _run_served(script, lambda url: args(url, ref_dir), latency)
     total = sum(reference.values()) if reference else unique[0]  # type: ignore[index]
-    gated = GatedModel(LabRoleModel("lab"))
+    gated = GatedModel(LabRoleModel("lab"), allow=max(1, int(fraction * total)))
     with serve(gated, faults=FaultConfig(latency=latency)) as srv:
         proc = _child(script, *args(srv.openai_base_url, dir_))
         deadline = time.monotonic() + 60
-        while len(srv.completed) < fraction * total and proc.poll() is None \
+        while len(srv.completed) < gated.allow and proc.poll() is None \
                 and time.monotonic() < deadline:
             time.sleep(0.01)
-        gated.gate.clear()  # hold the rest; let every sent reply reach the cache first
-        rows, still = -1, time.monotonic()
+        rows, still = -1, time.monotonic()  # let every sent reply reach the cache first
         while stored(dir_) < len(srv.completed) and time.monotonic() - still < 0.5:
             if stored(dir_) != rows:  # give up once the store stops moving for 0.5 s
                 rows, still = stored(dir_), time.monotonic()
@@ -649,7 +637,7 @@ def kill_and_resume(tmp: Path, script: str, args: Callable[[str, Path], list[str
         first = Counter(srv.completed)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-        gated.gate.set()
+        gated.release()
         port = srv.port
     # The base URL is part of every cache key: the rerun talks to the same address.
     with serve(LabRoleModel("lab"), port=port, faults=FaultConfig(latency=latency)) as srv2:
@@ -692,8 +680,10 @@ def kill_turf_build(tmp: Path, records: int = 24, reference: bool = True) -> Kil
 
     return kill_and_resume(
         tmp, TURF_CHILD, args, outcome=outcome,
-        stored=lambda d: _stored_rows(d / "cache" / "attributes.sqlite", "attributes"),
+        stored=lambda d: max(_stored_rows(d / "cache" / "attributes.sqlite", "attributes"),
+                             _stored_rows(d / "cache" / "responses.sqlite", "responses")),
         databases=lambda d: sorted((d / "cache").glob("*.sqlite")),
+        fraction=0.25,  # half-way through extracting the prompts (the first half of the calls)
         unique=None if reference else (texts, [records]))
 
 
@@ -709,12 +699,6 @@ def test_killed_search_resumes_without_repeating_a_paid_call(tmp_path: Path) -> 
         report.completed_before_kill, report
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "turf/extract.py CachedExtractor.extract: a model extractor's results are written to the "
-    "attribute cache only when the whole batch (--batch-size, default 512 texts) has finished, "
-    "and ModelExtractor's RoleClient has cache=None; an index build killed mid-batch pays "
-    "again for every extraction it had completed. Fix: store each text's attributes as soon "
-    "as its call returns (per-item callback, or give ModelExtractor the response cache)."))
 def test_killed_turf_build_resumes_without_repeating_a_paid_call(tmp_path: Path) -> None:
     report = kill_turf_build(tmp_path, reference=False)  # each text is extracted once
     assert report.killed_mid_run, report

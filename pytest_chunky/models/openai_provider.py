@@ -18,6 +18,7 @@ import os
 import re
 import weakref
 from collections.abc import Sequence
+from random import random
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -118,15 +119,23 @@ class SDKModel(Model):
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         client = self._client_for_loop()
-        try:
-            return await self._request(client, list(messages), params)
-        except self._sdk.APIError as err:
-            raise self._convert(err) from None
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
-            # The SDK let through a body it could not decode, or one without the fields we need.
-            raise ProviderError(
-                f"{self.spec}: malformed response from {self._where()} "
-                f"({type(err).__name__}: {_one_line(str(err), self._key, 120)})") from None
+        for attempt in range(self.max_retries + 1):
+            try:
+                return await self._request(client, list(messages), params)
+            except self._sdk.APIError as err:
+                raise self._convert(err) from None
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+                # The SDK let through a body it could not decode (a truncated 200, say) or one
+                # without the fields we need. The SDK does not retry these; a cut-off body is
+                # as transient as a 5xx, so it gets the same bounded retries and backoff.
+                if attempt < self.max_retries:
+                    await asyncio.sleep(min(8.0, 0.5 * 2 ** attempt) * (0.75 + 0.25 * random()))
+                    continue
+                raise ProviderError(
+                    f"{self.spec}: malformed response from {self._where()} after "
+                    f"{self.max_retries} retries ({type(err).__name__}: "
+                    f"{_one_line(str(err), self._key, 120)})") from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def aclose(self) -> None:
         client, ref = self._client, self._client_loop

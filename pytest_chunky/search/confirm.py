@@ -87,6 +87,7 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
         response=response, reason=reason, samples=len(judged),
         violations=violations, errors=len(outcomes) - len(judged), rate=round(rate, 4),
         ci_low=low, ci_high=high, confirmed=bool(judged) and rate >= cfg.min_rate,
+        min_rate=cfg.min_rate,
         perturbation_rate=perturbation_rate, perturbations=cfg.perturbations)
 
 

@@ -24,6 +24,8 @@ from .confirm import confirm_entries, unconfirmed_as_failure
 from .records import Candidate, IterationStats, SearchResult
 from .sampler import AttributeSampler, ReplayBuffer
 
+RETRY_STRIDE = 1_000_003  # sample-index offset of a retry attempt (never meets a first try)
+
 
 class SearchConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -129,6 +131,7 @@ class SurfSearch:
         state.snapshots.append(self._snapshot(buffer, result))
         changed = asyncio.Condition()
         history: list[float] = []
+        errored: list[Candidate] = []
 
         def finalize() -> None:
             while state.prefix in state.results:
@@ -137,6 +140,8 @@ class SurfSearch:
                     cand.status = "duplicate"
                 self._account(result, cand)
                 buffer.add(cand)
+                if cand.status == "error":
+                    errored.append(cand)
                 if self.sink:
                     self.sink(cand)
                 state.prefix += 1
@@ -160,6 +165,8 @@ class SurfSearch:
                 changed.notify_all()
 
         await asyncio.gather(*(one(i) for i in range(total)))
+        if errored and state.stop_reason != "budget":
+            await self._retry_errors(errored, state, buffer, result)
         result.buffer = list(buffer.entries)
         result.stopped = state.stop_reason
         result.stop_message = state.stop_message
@@ -186,18 +193,42 @@ class SurfSearch:
                                              result.violating)
         return buffer.snapshot(), discount
 
+    async def _retry_errors(self, errored: list[Candidate], state: _State,
+                            buffer: ReplayBuffer, result: SearchResult) -> None:
+        """One more attempt for each errored candidate, with fresh samples.
+
+        An error must never quietly stand for "no violation": a candidate that still errors
+        keeps the verdict from being a pass (see `SearchResult.verdict`).
+        """
+        retried = await asyncio.gather(*(
+            self._candidate(c.index, state.snapshots[max(0, c.index - self.config.candidates)],
+                            state, attempt=1) for c in errored))
+        result.errors -= len(errored)
+        result.candidates -= len(errored)
+        result.error_messages = []
+        for cand in retried:
+            if cand.status == "scored" and cand.query is not None and cand.query in buffer:
+                cand.status = "duplicate"
+            self._account(result, cand)
+            buffer.add(cand)
+            if self.sink:
+                self.sink(cand)
+
     async def _candidate(self, i: int,
                          snapshot: tuple[tuple[Candidate, ...], np.ndarray | None],
-                         state: _State) -> Candidate:
+                         state: _State, attempt: int = 0) -> Candidate:
         cfg = self.config
         rng = np.random.default_rng([cfg.seed, i])
         attrs = self.sampler.sample(rng, *snapshot)
         cand = Candidate(index=i, iteration=i // cfg.candidates, seed=cfg.seed,
-                         attributes=attrs)
+                         attributes=attrs, attempt=attempt)
+        # A retry draws fresh samples (new sample indices) so a cached unparseable reply is
+        # not simply replayed.
+        gen_index, judge_index = i + attempt * RETRY_STRIDE, attempt * RETRY_STRIDE
         try:
             cand.query = str(await self._limited(
                 self._key(self.generator.client), i,
-                lambda: self.generator.write(attrs, seed=cfg.seed, index=i)))
+                lambda: self.generator.write(attrs, seed=cfg.seed, index=gen_index)))
             completion = await self._limited(
                 self._key(self.target.client), i, lambda: self.target.respond(cand.query or ""))
             cand.response = completion.text  # type: ignore[attr-defined]
@@ -205,7 +236,8 @@ class SurfSearch:
             cand.cost_usd = completion.cost_usd  # type: ignore[attr-defined]
             verdict = await self._limited(
                 self._key(self.judge.client), i,
-                lambda: self.judge.score(cand.query or "", cand.response or "", self.rubric))
+                lambda: self.judge.score(cand.query or "", cand.response or "", self.rubric,
+                                         index=judge_index))
             cand.score = verdict.score  # type: ignore[attr-defined]
             cand.reason = verdict.reason  # type: ignore[attr-defined]
         except BudgetExceeded as exc:

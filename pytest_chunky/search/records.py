@@ -23,6 +23,7 @@ class Candidate(BaseModel):
     reason: str | None = None
     status: Status = "scored"
     error: str | None = None
+    attempt: int = 0
     tokens: int = 0
     cost_usd: float = 0.0
 
@@ -44,6 +45,14 @@ class Confirmation(BaseModel):
     confirmed: bool
     perturbation_rate: float | None = None
     perturbations: int = 0
+    min_rate: float = 0.0
+
+    @property
+    def undecided(self) -> bool:
+        """Not confirmed, but the re-samples that errored could have confirmed it."""
+        if self.confirmed or not self.errors:
+            return False
+        return (self.violations + self.errors) / (self.samples + self.errors) >= self.min_rate
 
 
 class IterationStats(BaseModel):
@@ -90,11 +99,12 @@ class SearchResult(BaseModel):
             return "error"
         if self.unconfirmed:
             return "error"  # violations found but never confirmed: no verdict, never a pass
+        if any(c.undecided for c in self.confirmations):
+            return "error"  # re-samples that errored could have confirmed a violation
         if self.stopped == "budget" and not self.iterations:
             return "error"  # the budget ran out before one full iteration
-        attempted = self.scored + self.errors
-        if attempted and self.errors / attempted > 0.1:
-            return "error"
+        if self.errors:
+            return "error"  # an errored candidate (after a retry) might have been a violation
         return "pass"
 
     def attribute_weights(self) -> dict[str, float]:

@@ -144,7 +144,8 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     out.mkdir(parents=True, exist_ok=True)
     (out / META).unlink(missing_ok=True)  # the index is invalid until meta.json is rewritten
     cache_dir = out / "cache"
-    inner = get_extractor(extractor) if isinstance(extractor, str) else extractor
+    inner = (get_extractor(extractor, cache_dir=cache_dir) if isinstance(extractor, str)
+             else extractor)
     attr_cache = AttributeCache(cache_dir / "attributes.sqlite")
     cached = CachedExtractor(inner, attr_cache)
     try:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
+from ..cache import ResponseCache
 from ..errors import ConfigError
 from ..models.base import Model
 
@@ -85,14 +86,15 @@ class ModelExtractor:
     raised, never stored, so a resumed build asks again.
     """
 
-    def __init__(self, model: Model, *, concurrency: int = 8, retries: int = 2) -> None:
+    def __init__(self, model: Model, *, concurrency: int = 8, retries: int = 2,
+                 cache: ResponseCache | None = None) -> None:
         from .. import prompts
         from ..accounting import Ledger
         from ..client import RoleClient
         from ..roles import Extractor as RoleExtractor
 
         self.model = model
-        self.client = RoleClient("extractor", model, cache=None, ledger=Ledger(), budget=None,
+        self.client = RoleClient("extractor", model, cache=cache, ledger=Ledger(), budget=None,
                                  concurrency=concurrency)
         self._roles = RoleExtractor(self.client, retries=retries)
         self.concurrency = concurrency
@@ -123,14 +125,19 @@ class ModelExtractor:
         return list(await asyncio.gather(*(one(t) for t in texts)))
 
 
-def get_extractor(spec: str) -> Extractor:
-    """`lab` (offline rules) or any model string (`openai:gpt-5.1`, `lab` roles, ...)."""
+def get_extractor(spec: str, *, cache_dir: str | Path | None = None) -> Extractor:
+    """`lab` (offline rules) or any model string (`openai:gpt-5.1`, `lab` roles, ...).
+
+    With `cache_dir`, a model extractor keeps every reply in the response cache as soon as it
+    arrives, so a build killed mid-batch pays for no call twice.
+    """
     text = spec.strip()
     if text in ("", "lab"):
         return LabExtractor()
     from ..models.registry import create_model
 
-    return ModelExtractor(create_model(text, flag="--extractor"))
+    cache = ResponseCache(Path(cache_dir) / "responses.sqlite") if cache_dir else None
+    return ModelExtractor(create_model(text, flag="--extractor"), cache=cache)
 
 
 class AttributeCache:
