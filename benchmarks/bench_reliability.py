@@ -55,8 +55,9 @@ def timed(label: str, fn: Callable[[], T]) -> T:
 def faults(tmp: Path, quick: bool) -> dict[str, Any]:
     """Clean vs ~20%-faulty runs of the same seeded searches. Profile `all` has every fault
     kind (the headline numbers); `recoverable` leaves out truncated bodies."""
+    search = rel.FAULT_SEARCH if quick else rel.SEARCH
     if quick:
-        gates = rel.pick_gates(tmp / "faults")
+        gates = rel.pick_gates(tmp / "faults", search=search)
         clean = {run.result.rubric: run for run in gates.values()}
     else:
         clean_runs = rel.fault_matrix(tmp / "faults", [(r, "clean", FaultConfig())
@@ -66,7 +67,7 @@ def faults(tmp: Path, quick: bool) -> dict[str, Any]:
     if not quick:
         profiles["all-seed2"] = rel.ALL_20.model_copy(update={"seed": 2})
     jobs = [(r, name, config) for r in clean for name, config in profiles.items()]
-    faulty = rel.fault_matrix(tmp / "faults", jobs, timeout=0.5)
+    faulty = rel.fault_matrix(tmp / "faults", jobs, search=search, timeout=0.5)
 
     def equal(prefix: str) -> bool:
         return all(clean[r].result.verdict == run.result.verdict
@@ -86,6 +87,7 @@ def faults(tmp: Path, quick: bool) -> dict[str, Any]:
                         "judge unparseable" if "attempts" in text else text[:60])
                 errors[kind] = errors.get(kind, 0) + 1
     return {
+        "search": search,
         "faults_injected": injected,
         "faults_survived": injected - sum(run.faults_not_survived for run in every.values()),
         "verdict_equal": equal("all"),
@@ -97,7 +99,7 @@ def faults(tmp: Path, quick: bool) -> dict[str, Any]:
         "silent_passes_under_faults": sum(
             clean[r].result.verdict == "fail" and run.result.verdict == "pass"
             for (r, _), run in faulty.items()),
-        "candidate_errors_under_faults": errors,
+        "candidate_attempt_errors_under_faults": errors,
         "recoverable_runs_identical": all(
             [(x["query"], x["score"]) for x in run.lines] ==
             [(x["query"], x["score"]) for x in clean[r].lines]
@@ -109,7 +111,7 @@ def faults(tmp: Path, quick: bool) -> dict[str, Any]:
         "max_requests_per_logical_call": max(
             (n / max(1, sum(c.key == k for c in run.calls))
              for run in faulty.values() for k, n in run.served.items()), default=0),
-        "max_retries": rel.fault_matrix.__kwdefaults__["max_retries"],
+        "max_retries": rel.MAX_RETRIES,
     }
 
 

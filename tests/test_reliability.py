@@ -43,6 +43,7 @@ LAB_POOL = tuple(get_pool("lab"))
 TRANSPORT = ("429", "500", "529", "slow", "malformed")
 FAULT_KINDS = (*TRANSPORT, "bad_judge")
 SEARCH = dict(iterations=4, candidates=12, resamples=4)
+MAX_RETRIES = 6  # SDK retries per logical call in the fault runs: at most 7 requests each
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,6 +89,7 @@ class HttpRun:
     max_retries: int
     seconds: float
     fault_events: list[tuple[float, str, str]] = field(default_factory=list)
+    search: dict[str, int] = field(default_factory=lambda: dict(SEARCH))
 
     @property
     def faults_injected(self) -> int:
@@ -99,8 +101,9 @@ class HttpRun:
 
     @property
     def faults_not_survived(self) -> int:
-        """Faults inside a logical call that failed, plus the replies of judge calls that
-        never parsed (each such error used up every attempt)."""
+        """Faults whose logical call still failed: the faults inside a model call that raised,
+        plus the three replies of each judge call that never parsed. (A fault is survived when
+        the call it hit succeeded after all; a candidate retried later does not count.)"""
         lost = 0
         for call in self.calls:
             if call.error is not None:
@@ -142,19 +145,33 @@ def http_search(faults: FaultConfig, rubric: str, cache_dir: Path, *, max_retrie
     lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
     return HttpRun(result, lines, stats, Counter(e.key for e in events), calls, max_retries,
                    time.perf_counter() - started,
-                   [(e.t, e.key, e.fault) for e in events if e.fault != "ok"])
+                   [(e.t, e.key, e.fault) for e in events if e.fault != "ok"],
+                   dict(search or SEARCH))
 
 
 def accounting_problems(run: HttpRun, search: dict[str, int] | None = None) -> list[str]:
-    """Every candidate is scored, a duplicate, a counted error, or stopped by the budget."""
-    cfg = search or SEARCH
-    r, lines = run.result, run.lines
-    status = Counter(line["status"] for line in lines)
-    problems = []
-    if len(lines) != cfg["iterations"] * cfg["candidates"]:
-        problems.append(f"{len(lines)} JSONL lines for "
-                        f"{cfg['iterations'] * cfg['candidates']} candidates")
-    counted = len(lines) - status["skipped"]
+    """Every candidate is scored, a duplicate, a counted error, or stopped by the budget.
+
+    The JSONL holds one line per attempt: an errored candidate is tried again at the end of
+    the search, and its last attempt is what counts.
+    """
+    cfg = search or run.search
+    r, problems = run.result, []
+    attempts: dict[int, list[dict[str, Any]]] = {}
+    for line in run.lines:
+        attempts.setdefault(line["index"], []).append(line)
+    total = cfg["iterations"] * cfg["candidates"]
+    if sorted(attempts) != list(range(total)):
+        problems.append(f"JSONL covers {len(attempts)} candidate indices, not {total}")
+    final = []
+    for index, lines in sorted(attempts.items()):
+        if [x.get("attempt", 0) for x in lines] != list(range(len(lines))):
+            problems.append(f"candidate {index}: attempts out of order")
+        if any(x["status"] != "error" for x in lines[:-1]):
+            problems.append(f"candidate {index}: a non-error attempt was retried")
+        final.append(lines[-1])
+    status = Counter(line["status"] for line in final)
+    counted = len(final) - status["skipped"]
     if r.candidates != counted:
         problems.append(f"result.candidates={r.candidates}, JSONL has {counted}")
     if r.candidates != r.scored + r.duplicates + r.errors + status["budget"]:
@@ -162,8 +179,8 @@ def accounting_problems(run: HttpRun, search: dict[str, int] | None = None) -> l
                         f"{r.duplicates} + errors {r.errors} + budget {status['budget']}")
     for name, got in (("scored", r.scored), ("duplicate", r.duplicates), ("error", r.errors)):
         if status[name] != got:
-            problems.append(f"JSONL has {status[name]} {name} lines, result says {got}")
-    for line in lines:
+            problems.append(f"JSONL has {status[name]} final {name} lines, result says {got}")
+    for line in run.lines:
         if line["status"] == "error" and (not line.get("error") or line.get("score") is not None):
             problems.append(f"candidate {line['index']}: error without a message, or scored")
         if line["status"] in ("scored", "duplicate") and line.get("score") is None:
@@ -171,6 +188,26 @@ def accounting_problems(run: HttpRun, search: dict[str, int] | None = None) -> l
     if r.errors and not r.error_messages:
         problems.append(f"{r.errors} errors but no error message reported")
     return problems
+
+
+def test_accounting_check_catches_lost_and_miscounted_candidates() -> None:
+    def line(index: int, status: str, attempt: int = 0) -> dict[str, Any]:
+        return {"index": index, "status": status, "attempt": attempt, "score": None
+                if status in ("error", "skipped") else 10, "error": "boom"
+                if status == "error" else None}
+
+    search = {"iterations": 1, "candidates": 3}
+    lines = [line(0, "scored"), line(1, "error"), line(2, "skipped"), line(1, "scored", 1)]
+    result = SearchResult(rubric="code", model="m", seed=0, threshold=70, min_rate=0.3,
+                          candidates=2, scored=2)
+    run = HttpRun(result, lines, {}, Counter(), [], 0, 0.0)
+    assert accounting_problems(run, search) == []
+    run.lines = lines[:-1]  # the retry of candidate 1 went missing
+    assert accounting_problems(run, search)
+    run.lines = [x for x in lines if x["index"] != 2]  # a candidate without any line
+    assert accounting_problems(run, search)
+    run.lines, run.result = lines, result.model_copy(update={"scored": 1})
+    assert accounting_problems(run, search)
 
 
 def retry_problems(run: HttpRun) -> list[str]:
@@ -231,7 +268,7 @@ def test_keyed_faults_repeat_exactly() -> None:
 
 
 def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
-                 search: dict[str, int] | None = None, max_retries: int = 6,
+                 search: dict[str, int] | None = None, max_retries: int = MAX_RETRIES,
                  timeout: float = 1.0) -> dict[tuple[str, str], HttpRun]:
     """(rubric, profile name, faults) runs, all at once (threads: the runs mostly wait on
     timeouts and backoff). Keyed faults make every run reproducible."""
@@ -245,7 +282,8 @@ def fault_matrix(base: Path, jobs: Sequence[tuple[str, str, FaultConfig]], *,
         return {key: future.result() for key, future in futures.items()}
 
 
-GATE_RUBRICS = ("rebut", "short", "identity", "code", "tool_hallucination", "phrase", "refusal")
+GATE_RUBRICS = ("rebut", "code", "short", "phrase", "identity", "tool_hallucination", "refusal")
+FAULT_SEARCH = dict(iterations=3, candidates=8, resamples=3)  # the benchmark runs SEARCH
 # Faults the stack recovers from (SDK retries, judge re-asks) on ~20% of requests: 429/500/529
 # and timeouts on 16% of all requests, an unparseable reply on 10% of the other judge calls.
 # (429/529 carry a short Retry-After; 500s and timeouts back off for ~0.5 s, so they are rarer
@@ -259,12 +297,13 @@ ALL_20 = FaultConfig(rate_429=0.06, rate_500=0.01, rate_529=0.04, rate_slow=0.01
                      slow_seconds=2.0, keyed=True, seed=1, sequence=("429", "500", "529", "slow"))
 
 
-def pick_gates(base: Path, rubrics: Sequence[str] = GATE_RUBRICS) -> dict[str, HttpRun]:
+def pick_gates(base: Path, rubrics: Sequence[str] = GATE_RUBRICS,
+               search: dict[str, int] | None = None) -> dict[str, HttpRun]:
     """Clean runs, in order, until there is a gate the lab fails and one it passes (the lab
     changes as it grows; the tests must not hard-code which planted chunk is caught)."""
     found: dict[str, HttpRun] = {}
     for rubric in rubrics:
-        run = http_search(FaultConfig(), rubric, base / f"{rubric}-clean")
+        run = http_search(FaultConfig(), rubric, base / f"{rubric}-clean", search=search)
         found.setdefault(run.result.verdict, run)
         if "fail" in found and "pass" in found:
             return {"fail": found["fail"], "pass": found["pass"]}
@@ -276,10 +315,10 @@ def pick_gates(base: Path, rubrics: Sequence[str] = GATE_RUBRICS) -> dict[str, H
 def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], HttpRun]:
     """(gate, profile) -> run, gate in fail/pass, profile in clean/recoverable/all."""
     base = tmp_path_factory.mktemp("faults")
-    gates = pick_gates(base)
+    gates = pick_gates(base, search=FAULT_SEARCH)
     jobs = [(run.result.rubric, name, config) for run in gates.values()
             for name, config in (("recoverable", RECOVERABLE_20), ("all", ALL_20))]
-    runs = fault_matrix(base, jobs, timeout=0.5)
+    runs = fault_matrix(base, jobs, search=FAULT_SEARCH, timeout=0.5)
     out = {(gate, "clean"): run for gate, run in gates.items()}
     for gate, run in gates.items():
         for name in ("recoverable", "all"):
@@ -371,10 +410,10 @@ class BrokenJudge(Model):
         return completion
 
 
-def lab_search(rubric: str, judge: Model | None = None, cache_dir: Path | None = None
-               ) -> SearchResult:
-    settings = build_settings({"model": "lab", "cache": "off", **SEARCH,
-                               **({"cache_dir": str(cache_dir)} if cache_dir else {})})
+def lab_search(rubric: str, cache_dir: Path, judge: Model | None = None) -> SearchResult:
+    """An in-process lab search (no cache), optionally under another judge."""
+    settings = build_settings({"model": "lab", "cache": "off", "cache_dir": str(cache_dir),
+                               **SEARCH})
     merged, spec = runner.parse_marker({"rubric": rubric}, settings)
     session = runner.Session(merged)
     lab = LabRoleModel("lab")
@@ -382,7 +421,7 @@ def lab_search(rubric: str, judge: Model | None = None, cache_dir: Path | None =
         check = runner.build_check(session, merged, spec, pool=LAB_POOL, models={
             "target": lab, "generator": lab, "judge": judge or lab})
         return runner.run_check(session, check, test_id=f"failclosed::{rubric}",
-                                runs_dir=(cache_dir or ROOT / ".chunky") / "runs")
+                                runs_dir=cache_dir / "runs")
     finally:
         session.close()
 
@@ -394,7 +433,7 @@ def failing_rubric(tmp_path: Path) -> tuple[str, SearchResult]:
     """A rubric the lab fails with the healthy judge (a RuntimeError, not an assertion, when
     there is none: a broken setup, not a finding)."""
     for rubric in SILENT_PASS_RUBRICS:
-        reference = lab_search(rubric, cache_dir=tmp_path)
+        reference = lab_search(rubric, tmp_path)
         if reference.verdict == "fail":
             return rubric, reference
     raise RuntimeError(f"the lab fails none of {SILENT_PASS_RUBRICS} at {SEARCH}")
@@ -410,13 +449,13 @@ def silent_passes(tmp_path: Path) -> dict[str, str]:
         "on_violations": BrokenJudge(lab, lambda p, s: s >= threshold),
         "while_confirming": BrokenJudge(lab, lambda p, s: p.sample_index >= 100),
     }
-    return {name: lab_search(rubric, judge, tmp_path).verdict for name, judge in judges.items()}
+    return {name: lab_search(rubric, tmp_path, judge).verdict for name, judge in judges.items()}
 
 
 def test_judge_that_never_parses_is_an_error(tmp_path: Path) -> None:
     rubric, _ = failing_rubric(tmp_path)
     judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: True)
-    result = lab_search(rubric, judge, tmp_path)
+    result = lab_search(rubric, tmp_path, judge)
     assert result.verdict == "error"
     assert result.scored == 0 and result.errors == result.candidates > 0
     assert judge.broken >= 3 * result.errors  # every candidate used all its attempts
@@ -426,7 +465,7 @@ def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
     rubric, _ = failing_rubric(tmp_path)
     threshold = build_settings({}).threshold
     judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: s >= threshold)
-    result = lab_search(rubric, judge, tmp_path)
+    result = lab_search(rubric, tmp_path, judge)
     assert judge.broken > 0
     assert result.verdict != "pass", (
         f"{rubric}: gate passed with {result.errors} judge errors hiding the violations")
@@ -435,7 +474,7 @@ def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
 def test_judge_failing_while_confirming_is_not_a_pass(tmp_path: Path) -> None:
     rubric, reference = failing_rubric(tmp_path)
     judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: p.sample_index >= 100)
-    result = lab_search(rubric, judge, tmp_path)
+    result = lab_search(rubric, tmp_path, judge)
     assert result.confirmations and all(c.errors for c in result.confirmations)
     assert result.verdict != "pass", (
         f"{rubric}: {len(reference.failures)} confirmed failures with a healthy judge, "
@@ -542,6 +581,8 @@ TURF_CHILD = textwrap.dedent("""
 
 @dataclass
 class KillReport:
+    """Requests are counted by body digest at the server (see `server.request_key`)."""
+
     reference_requests: int
     completed_before_kill: int
     second_run_requests: int
@@ -550,11 +591,6 @@ class KillReport:
     integrity: dict[str, str]
     same_outcome: bool
     killed_mid_run: bool
-
-    @property
-    def ok(self) -> bool:
-        return (self.repeated == 0 and self.missing == 0 and self.same_outcome
-                and self.killed_mid_run and all(v == "ok" for v in self.integrity.values()))
 
 
 def _child(script: str, *args: str) -> subprocess.Popen[bytes]:
@@ -704,8 +740,9 @@ def test_killed_turf_build_resumes_without_repeating_a_paid_call(tmp_path: Path)
     assert report.killed_mid_run, report
     assert report.integrity and all(v == "ok" for v in report.integrity.values()), report
     assert report.same_outcome, report
-    assert report.missing == 0, report
     assert report.repeated == 0, report
+    assert report.second_run_requests == report.reference_requests - \
+        report.completed_before_kill, report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -713,11 +750,13 @@ def test_killed_turf_build_resumes_without_repeating_a_paid_call(tmp_path: Path)
 
 
 WRITER_CHILD = textwrap.dedent("""
-    import sys
+    import os, sys, time
     from pytest_chunky.cache import ResponseCache
     from pytest_chunky.types import Completion
     path, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     cache = ResponseCache(path)
+    while len(sys.argv) > 4 and not os.path.exists(sys.argv[4]):  # start together
+        time.sleep(0.005)
     for i in range(count):
         cache.put(f"w{worker}-{i}", Completion(text=f"entry {worker}/{i}"), role="target",
                   provider="p", model="m")
@@ -729,8 +768,12 @@ def concurrent_writers(tmp: Path, processes: int = 4, entries: int = 150) -> int
     """N processes write M entries each into one cache at once; returns entries lost."""
     from pytest_chunky.cache import ResponseCache
 
-    db = tmp / "shared.sqlite"
-    procs = [_child(WRITER_CHILD, str(db), str(w), str(entries)) for w in range(processes)]
+    tmp.mkdir(parents=True, exist_ok=True)
+    db, go = tmp / "shared.sqlite", tmp / "go"
+    procs = [_child(WRITER_CHILD, str(db), str(w), str(entries), str(go))
+             for w in range(processes)]
+    time.sleep(0.3)
+    go.touch()  # every writer starts at once (they have opened the cache by now, mostly)
     for proc in procs:
         _finish(proc)
     with ResponseCache(db, "read") as cache:
@@ -746,6 +789,7 @@ def test_concurrent_writers_lose_no_entry(tmp_path: Path) -> None:
 
 def kill_during_writes(tmp: Path) -> tuple[str, int]:
     """SIGKILL a process in the middle of a stream of cache writes; (integrity, rows)."""
+    tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "killed.sqlite"
     proc = _child(WRITER_CHILD, str(db), "0", "1000000")
     deadline = time.monotonic() + 60
