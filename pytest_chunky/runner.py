@@ -69,7 +69,12 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
             raise ConfigError(f"{where}: argument 'budget' must be a number of calls or a "
                               f"dict with keys {', '.join(BUDGET_KEYS)}; got {shown(budget)}")
         values.update({BUDGET_KEYS[k]: v for k, v in budget.items()})
-    merged = override(settings, values, source=where)
+    try:
+        merged = override(settings, values, source=where)
+    except ConfigError as exc:
+        # The budget dict maps onto budget_* settings; name what the user wrote.
+        raise ConfigError(re.sub(r"argument '(budget)_(calls|usd|tokens)'",
+                                 r"argument '\1' (key '\2')", str(exc))) from None
     spec_args = {k: v for k, v in kwargs.items() if k in SurfSpec.model_fields}
     if isinstance(spec_args.get("attributes"), list):
         spec_args["attributes"] = tuple(spec_args["attributes"])

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .models.base import Model
+from .models.openai_provider import SAMPLE_HEADER
 from .types import Completion, Message, SamplingParams
 
 FaultKind = Literal["ok", "429", "500", "529", "slow", "malformed", "bad_judge"]
@@ -398,6 +399,9 @@ class _Handler(BaseHTTPRequestHandler):
             if not isinstance(body, dict):
                 raise ValueError("request body must be a JSON object")
             messages, params = _parse_request(body, anthropic)
+            sample = self.headers.get(SAMPLE_HEADER, "")
+            if sample.isdigit():  # re-samples of one request differ only by this header
+                params = params.model_copy(update={"sample_index": int(sample)})
         except (ValueError, ValidationError, TypeError, AttributeError) as exc:
             server.count("bad_request")
             msg = str(exc).splitlines()[0]

@@ -68,7 +68,9 @@ class CountingOpenAI(OpenAIModel):
         self.calls = calls
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
-        body = json.dumps(self.request_kwargs(list(messages), params)).encode()
+        sent = self.request_kwargs(list(messages), params)
+        sent.pop("extra_headers", None)  # headers, not part of the body the server keys on
+        body = json.dumps(sent).encode()
         key, start = request_key(body), time.monotonic()
         try:
             completion = await super().generate(messages, params)

@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     for kind in ("429", "500", "529", "slow", "malformed"):
         srv.add_argument(f"--rate-{kind}", type=_rate, default=0.0, metavar="P",
                          help=f"fraction of requests answered with {kind}")
+    srv.add_argument("--rate-bad-judge", type=_rate, default=0.0, metavar="P",
+                     help="fraction of judge requests answered with unparseable prose")
     srv.add_argument("--latency", type=_seconds, default=0.0, help="seconds added to replies")
     srv.add_argument("--slow-seconds", type=_seconds, default=5.0,
                      help="delay of a 'slow' fault")
@@ -75,7 +77,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         faults = FaultConfig(rate_429=args.rate_429, rate_500=args.rate_500,
                              rate_529=args.rate_529, rate_slow=args.rate_slow,
-                             rate_malformed=args.rate_malformed, latency=args.latency,
+                             rate_malformed=args.rate_malformed,
+                             rate_bad_judge=args.rate_bad_judge, latency=args.latency,
                              slow_seconds=args.slow_seconds, retry_after=args.retry_after,
                              seed=args.seed)
     except ValidationError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..types import Completion, Message, SamplingParams, Usage
-from .openai_provider import SDKModel
+from .openai_provider import SDKModel, sample_header
 
 _ANTHROPIC_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
                      "tool_use": "tool_calls", "refusal": "content_filter"}
@@ -49,6 +49,7 @@ class AnthropicModel(SDKModel):
             if params.top_p is not None:
                 extra["top_p"] = params.top_p
             kw["extra_body"] = extra
+        kw.update(sample_header(params))
         return kw
 
     async def _request(self, client: Any, messages: list[Message],

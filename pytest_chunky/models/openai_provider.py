@@ -62,6 +62,16 @@ def _one_line(text: str, secret: _Secret, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
+SAMPLE_HEADER = "x-chunky-sample"
+
+
+def sample_header(params: SamplingParams) -> dict[str, Any]:
+    """Re-samples of one request differ only in `sample_index`; a header carries it so that a
+    deterministic server (the lab) can answer each re-sample differently. Real APIs ignore it."""
+    return {"extra_headers": {SAMPLE_HEADER: str(params.sample_index)}} if params.sample_index \
+        else {}
+
+
 class SDKModel(Model):
     """Common construction, per-event-loop clients and error mapping for official SDKs."""
 
@@ -250,6 +260,7 @@ class OpenAIModel(SDKModel):
             kw["stop"] = list(params.stop)
         if params.json_schema:
             kw["response_format"] = _response_format(params.json_schema)
+        kw.update(sample_header(params))
         return kw
 
     async def _request(self, client: Any, messages: list[Message],
