@@ -23,7 +23,8 @@ from typing import Any
 import yaml
 
 from pytest_chunky.errors import ChunkyError, ConfigError, InputError
-from pytest_chunky.rubrics import YAML_LOADER, printable, yaml_error
+from pytest_chunky.rubrics import YAML_LOADER, yaml_error
+from pytest_chunky.userfiles import printable, read_text, stat_file
 
 __all__ = [
     "BUILTIN_POOLS", "MAX_ATTRIBUTE_CHARS", "POOL_SUFFIXES", "AttributePool", "default_pool",
@@ -369,18 +370,8 @@ def load_pool(path: str | Path) -> AttributePool:
     if p.suffix.lower() not in POOL_SUFFIXES:
         raise InputError(f"unsupported attribute pool file type {p.suffix or '(none)'!r}; use "
                          f"{', '.join(POOL_SUFFIXES)}", path=shown)
-    try:
-        stat = p.stat()
-    except FileNotFoundError:
-        raise InputError("attribute pool file not found; check the path", path=shown,
-                         line=None) from None
-    except OSError as exc:
-        raise InputError(f"cannot read attribute pool file: {exc.strerror}",
-                         path=shown) from None
-    except ValueError:  # a NUL byte in the name
-        raise InputError("not a valid file name", path=shown) from None
-    if p.is_dir():
-        raise InputError("is a directory; name one attribute pool file", path=shown)
+    p, shown, stat = stat_file(p, "attribute pool file", missing_hint="; check the path",
+                               directory_hint="; name one attribute pool file")
     return _load_cached(str(p.resolve()), shown, stat.st_mtime_ns, stat.st_size)
 
 
@@ -388,15 +379,7 @@ def load_pool(path: str | Path) -> AttributePool:
 def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> AttributePool:
     del mtime_ns, size  # only part of the cache key
     p = Path(resolved)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read attribute pool file: {exc.strerror}", path=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("file is not UTF-8 text; save it as UTF-8", path=shown,
-                         line=raw.count(b"\n", 0, exc.start) + 1) from None
+    text = read_text(p, "attribute pool file", shown)
     suffix = p.suffix.lower()
     if suffix == ".txt":
         return _text_pool(text, shown, p.stem)

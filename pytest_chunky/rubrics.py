@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.userfiles import printable, read_text, stat_file
 
 __all__ = [
     "Example", "Guideline", "Rubric", "available_rubrics", "builtin_rubric_dir", "get_rubric",
@@ -236,13 +237,6 @@ def _error_message(err: Any) -> tuple[tuple[Any, ...], str]:
     return loc, msg
 
 
-def printable(text: str) -> str:
-    """`text` on one line: control characters (newlines in a file name...) are escaped."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
-
-
 def yaml_error(exc: Exception, text: str, path: str) -> InputError:
     """A one-line InputError with the line for any error PyYAML raises while loading."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -314,34 +308,16 @@ def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) 
 
 def load_rubric(path: str | Path) -> Rubric:
     """Load and validate one rubric file (cached by path, mtime and size)."""
-    p = Path(path)
-    shown = printable(str(path))
-    try:
-        stat = p.stat()
-    except FileNotFoundError:
-        raise InputError("rubric file not found", path=shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read rubric file: {exc.strerror}", path=shown) from None
-    except ValueError:  # a NUL byte in the name
-        raise InputError("not a valid file name", path=shown) from None
-    if p.is_dir():
-        raise InputError("is a directory; pass rubric directories with --chunky-rubrics / "
-                         "rubric_dirs, or name one .yaml file", path=shown)
+    p, shown, stat = stat_file(
+        path, "rubric file", directory_hint="; pass rubric directories with --chunky-rubrics "
+        "/ rubric_dirs, or name one .yaml file")
     return _load_cached(str(p.resolve()), shown, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=256)
 def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> Rubric:
     del mtime_ns, size  # only part of the cache key
-    try:
-        raw = Path(resolved).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read rubric file: {exc.strerror}", path=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("file is not UTF-8 text; save it as UTF-8", path=shown,
-                         line=raw.count(b"\n", 0, exc.start) + 1) from None
+    text = read_text(resolved, "rubric file", shown)
     return parse_rubric(text, path=shown, stem=Path(resolved).stem)
 
 

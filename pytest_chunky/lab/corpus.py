@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
+from ..userfiles import read_text, stat_file
 from .chunks import CHUNKS
 
 DEFAULT_SIZE = 4000
@@ -114,32 +115,15 @@ def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:
     return SFTRecord(obj["prompt"], obj["response"], source or "unknown")
 
 
-def _shown(path: Path) -> str:
-    text = str(path)
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
 def load_sft_jsonl(path: str | Path) -> list[SFTRecord]:
     """Read SFT records; blank lines are skipped, anything malformed is an InputError.
 
     Records are split on "\n" only (with an optional "\r"): JSON text may hold U+2028 or
     other characters that `str.splitlines` would also break on.
     """
-    p = Path(path)
-    shown = _shown(p)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found; pass an existing JSONL file", path=shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", path=shown) from None
-    except ValueError:  # a NUL byte in the name
-        raise InputError("not a valid file name", path=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", path=shown,
-                         line=raw.count(b"\n", 0, exc.start) + 1) from None
+    p, shown, _ = stat_file(path, "file", missing_hint="; pass an existing JSONL file",
+                            directory_hint="; pass a JSONL file")
+    text = read_text(p, "the file", shown)
     records = [parse_sft_line(line.removesuffix("\r"), path=shown, lineno=i)
                for i, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not records:
