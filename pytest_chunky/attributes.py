@@ -24,7 +24,7 @@ import yaml
 
 from pytest_chunky.errors import ChunkyError, ConfigError, InputError
 from pytest_chunky.rubrics import YAML_LOADER, yaml_error
-from pytest_chunky.userfiles import printable, read_text, stat_file
+from pytest_chunky.userfiles import clip, format_loc, printable, read_text, stat_file
 
 __all__ = [
     "BUILTIN_POOLS", "MAX_ATTRIBUTE_CHARS", "POOL_SUFFIXES", "AttributePool", "default_pool",
@@ -50,20 +50,6 @@ def _describe(value: object) -> str:
             float: "a number", type(None): "nothing (null)"}.get(type(value), type(value).__name__)
     shown = repr(value) if isinstance(value, (int, float, bool)) else ""
     return f"{kind} {shown[:40]}".rstrip()
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    """A user-written name as shown in a message: one line, at most `limit` characters."""
-    text = printable(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _format_loc(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        part = part if isinstance(part, int) else _clip(str(part))
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _check_items(items: Iterable[tuple[object, int | None, str]], fail: Fail) -> list[str]:
@@ -214,7 +200,7 @@ def _from_document(data: object, line_of: Callable[[Loc], int | None], shown: st
             close = difflib.get_close_matches(str(key), _TOP_FIELDS, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise fail(f"unknown field; {hint}valid fields are: {', '.join(_TOP_FIELDS)}",
-                       line_of((key,)), _clip(str(key)))
+                       line_of((key,)), clip(str(key)))
     if "version" in data and (data["version"] != 1 or isinstance(data["version"], bool)):
         raise fail(f"unsupported version {data['version']!r}; this release reads version: 1",
                    line_of(("version",)), "version")
@@ -234,12 +220,12 @@ def _from_document(data: object, line_of: Callable[[Loc], int | None], shown: st
             loc = ("attributes", group)
             if not isinstance(group, str) or not group.strip():
                 raise fail(f"group names must be non-empty text, got {_describe(group)}",
-                           line_of(loc), _format_loc(loc))
+                           line_of(loc), format_loc(loc))
             if not isinstance(values, list):
                 raise fail(f"a group must be a list of attributes (write [] for none), got "
-                           f"{_describe(values)}", line_of(loc), _format_loc(loc))
+                           f"{_describe(values)}", line_of(loc), format_loc(loc))
             spans[group] = (len(entries), len(entries) + len(values))
-            entries += [(v, line_of((*loc, i)), _format_loc((*loc, i)))
+            entries += [(v, line_of((*loc, i)), format_loc((*loc, i)))
                         for i, v in enumerate(values)]
     else:
         raise fail(f"must be {_SHAPE}, got {_describe(raw)}", line_of(("attributes",)),
@@ -262,14 +248,14 @@ def _yaml_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
             for key, value in node.value:
                 line = key.start_mark.line + 1
                 if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    shown_key = repr(_clip(str(key.value))) if isinstance(
+                    shown_key = repr(clip(str(key.value))) if isinstance(
                         key, yaml.ScalarNode) else "a list"
                     raise InputError(f"key {shown_key} must be plain text; quote it", path=shown,
                                      line=line,
-                                     field=_format_loc(loc) or None)
+                                     field=format_loc(loc) or None)
                 if key.value in seen:
                     raise InputError("duplicate key; keep only one", path=shown, line=line,
-                                     field=_format_loc((*loc, key.value)))
+                                     field=format_loc((*loc, key.value)))
                 seen.add(key.value)
                 lines[(*loc, key.value)] = line
                 walk(value, (*loc, key.value))
@@ -330,7 +316,7 @@ def _json_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
                 key, end = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
                 if key in seen:
                     raise InputError("duplicate key; keep only one", path=shown,
-                                     line=line_at(pos), field=_format_loc((*loc, key)))
+                                     line=line_at(pos), field=format_loc((*loc, key)))
                 seen.add(key)
                 lines[(*loc, key)] = line_at(pos)
                 pos = walk(skip(end) + 1, (*loc, key))

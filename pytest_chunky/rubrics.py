@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from pytest_chunky.errors import ConfigError, InputError
-from pytest_chunky.userfiles import printable, read_text, stat_file
+from pytest_chunky.userfiles import clip, format_loc, printable, read_text, stat_file
 
 __all__ = [
     "Example", "Guideline", "Rubric", "available_rubrics", "builtin_rubric_dir", "get_rubric",
@@ -163,27 +163,13 @@ def _key_lines(node: yaml.Node, path: str, lines: dict[tuple[Any, ...], int],
             if key.value in seen:
                 raise InputError("duplicate field; keep only one", path=path,
                                  line=key.start_mark.line + 1,
-                                 field=_format_loc((*loc, key.value)))
+                                 field=format_loc((*loc, key.value)))
             seen.add(key.value)
             lines[(*loc, key.value)] = key.start_mark.line + 1
             _key_lines(value, path, lines, (*loc, key.value))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _key_lines(item, path, lines, (*loc, i))
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    """User-written text as shown in a message: one line, at most `limit` characters."""
-    text = printable(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _format_loc(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        part = part if isinstance(part, int) else _clip(str(part))
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
@@ -227,7 +213,7 @@ def _error_message(err: Any) -> tuple[tuple[Any, ...], str]:
         fields = ", ".join(nested.model_fields)
         return loc, f"expected a mapping with fields {fields}, got {_describe(err['input'])}"
     if kind == "string_pattern_mismatch":
-        return loc, (f"{_clip(str(err['input']))!r} is not a valid name: use lowercase "
+        return loc, (f"{clip(str(err['input']))!r} is not a valid name: use lowercase "
                      "letters, digits, '_' and '-' only (e.g. my_rubric)")
     msg = err["msg"][0].lower() + err["msg"][1:]
     if msg.startswith("value error, "):
@@ -298,7 +284,7 @@ def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) 
         loc, msg = _error_message(first)
         if len(errors) > 1:
             msg += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        raise InputError(msg, path=path, line=line_of(loc), field=_format_loc(loc)) from None
+        raise InputError(msg, path=path, line=line_of(loc), field=format_loc(loc)) from None
     if stem is not None and rubric.name != stem:
         raise InputError(f"{rubric.name!r} does not match the file name {stem!r}; rename the "
                          f"file to {rubric.name}.yaml or set name: {stem}", path=path,

@@ -8,7 +8,9 @@ which line). They live here once.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
@@ -18,6 +20,21 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """User-written text as shown in a message: one line, at most `limit` characters."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_loc(loc: Sequence[Any]) -> str:
+    """A field path as users write it: `scoring_guidelines[1].examples[0].user`."""
+    out = ""
+    for part in loc:
+        part = part if isinstance(part, int) else clip(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def stat_file(path: str | Path, what: str, *, missing_hint: str = "",
