@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import ChunkyError
-
 USAGE = """usage: chunky COMMAND ...
 
 commands:
@@ -32,7 +30,7 @@ def _attributes(argv: list[str]) -> int:
 
 
 def _lab(argv: list[str]) -> int:
-    from .lab.__main__ import main as lab_main
+    from .lab.cli import main as lab_main
 
     return int(lab_main(argv) or 0)
 
@@ -46,16 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         print(USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
         return 0 if args and args[0] in ("-h", "--help") else 2
-    command, rest = args[0], args[1:]
-    try:
-        return COMMANDS[command](rest)
-    except ChunkyError as exc:
-        print(f"chunky: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("chunky: interrupted; rerun the same command to resume from the cache",
-              file=sys.stderr)
-        return 130
+    # Each sub-command reports its own errors (one line) and interruptions.
+    return COMMANDS[args[0]](args[1:])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""The `chunky` command dispatches to the index, attribute-pool and lab commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_chunky.cli import main
+
+
+def test_lab_corpus_then_pool_then_index(tmp_path: Path) -> None:
+    data = tmp_path / "lab.jsonl"
+    assert main(["lab", "build-corpus", "--out", str(data), "--size", "300"]) == 0
+    assert len(data.read_text().splitlines()) > 100
+    pool = tmp_path / "pool.yaml"
+    assert main(["attributes", "build", str(data), "--out", str(pool), "--quiet"]) == 0
+    assert "attributes:" in pool.read_text()
+    assert main(["index", "build", str(data), "--out", str(tmp_path / "idx")]) == 0
+    assert (tmp_path / "idx" / "meta.json").exists()
+
+
+def test_usage_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main([]) == 2
+    assert main(["--help"]) == 0
+    assert "index build DATA.jsonl" in capsys.readouterr().out
+    assert main(["index", "build", str(tmp_path / "missing.jsonl"), "--out",
+                 str(tmp_path / "o")]) == 2
+    assert "missing.jsonl: file not found" in capsys.readouterr().err
