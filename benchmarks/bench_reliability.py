@@ -4,7 +4,7 @@ Runs lab SURF searches over HTTP with ~20% injected faults against clean runs of
 kills searches and a TURF index build with SIGKILL and reruns them, lets N processes write one
 cache at once, fuzzes the four loaders with Hypothesis (>= 1,000 inputs each), runs a plugin
 session with dummy API keys and scans every artefact, and runs failing gates under broken
-judges. Uses the harness of tests/test_reliability.py, test_fuzz.py and test_secrets.py.
+judges. Uses the harness in tests/reliability_harness.py, test_fuzz.py and test_secrets.py.
 Progress goes to stderr; the last stdout line is one JSON object.
 
     python benchmarks/bench_reliability.py [--quick]
@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+import reliability_harness as rel  # noqa: E402
 import test_fuzz as fuzz  # noqa: E402
-import test_reliability as rel  # noqa: E402
 import test_secrets as sec  # noqa: E402
 
 from pytest_chunky.lab.roles import LabRoleModel  # noqa: E402
