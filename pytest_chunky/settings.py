@@ -36,7 +36,7 @@ class Settings(BaseModel):
     pipelines: int = Field(1, ge=1, le=256)
     seed: int = Field(0, ge=0)
     buffer_size: int = Field(8, ge=1, le=1000)
-    resamples: int = Field(8, ge=1, le=1000)
+    resamples: int | None = Field(None, ge=1, le=10000)
     min_rate: float = Field(0.3, ge=0, le=1)
     cache: CacheMode = "readwrite"
     cache_dir: Path = Path(".chunky")
@@ -100,8 +100,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("pipelines", "parallel SURF pipelines per test, one seed each (P)", "int"),
     OptionSpec("seed", "base random seed", "int"),
     OptionSpec("buffer_size", "replay buffer size (top-n entries kept)", "int"),
-    OptionSpec("resamples", "re-samples per found failure when confirming it (m)", "int"),
-    OptionSpec("min_rate", "minimum violation rate over re-samples for a confirmed failure",
+    OptionSpec("resamples", "cap on re-samples per found failure; the sequential test stops earlier (default 12/min_rate)", "int"),
+    OptionSpec("min_rate", "violation rate a failure needs: SPRT of min_rate/2 against 2*min_rate",
                "float"),
     OptionSpec("cache", "response cache mode", choices=CACHE_MODES),
     OptionSpec("cache_dir", "directory for the response cache and failure memory", "path"),

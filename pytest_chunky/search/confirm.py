@@ -1,19 +1,21 @@
 """Confirmation: a found failure counts only if its violation rate survives re-sampling.
 
-The paper (§3.2.3) re-samples found prompts and perturbs them; gating on the rate, with a
-Wilson interval, is what keeps a CI gate from flaking on one unlucky sample.
+The paper (§3.2.3) re-samples found prompts and perturbs them; gating on the rate with a
+sequential test (see `sequential`) is what keeps a CI gate from flaking on one unlucky sample
+and from failing on a rare one, at stated error rates.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 from ..errors import BudgetExceeded, ChunkyError
 from .records import Candidate, Confirmation
+from .sequential import SPRT, Decision
 
 if TYPE_CHECKING:
     from .engine import SurfSearch
@@ -54,41 +56,78 @@ async def _violation(search: SurfSearch, query: str, sample: int, priority: int
             verdict.reason)  # type: ignore[attr-defined]
 
 
+async def sequential_sample(test: SPRT, draw: Callable[[int], Awaitable[bool | None]],
+                            max_errors: int) -> tuple[Decision, int, int, int]:
+    """Draw samples 1, 2, ... in SPRT-sized concurrent batches until the test decides.
+
+    Returns (decision, violations, judged samples, errored samples). Errored samples are left
+    out of the rate; more than `max_errors` of them leaves the candidate undecided.
+    """
+    hits = judged = errors = 0
+    index = 1
+    while True:
+        decision = test.decide(hits, judged) if judged else "undecided"
+        if decision != "undecided":
+            return decision, hits, judged, errors
+        batch = test.next_batch(hits, judged)
+        if batch == 0 or errors > max_errors:
+            return "undecided", hits, judged, errors
+        outcomes = await asyncio.gather(*(draw(i) for i in range(index, index + batch)))
+        index += batch
+        for outcome in outcomes:  # in sample order, so the decision is a function of the seed
+            if outcome is None:
+                errors += 1
+                continue
+            hits += outcome
+            judged += 1
+            if test.decide(hits, judged) != "undecided":
+                break
+
+
 async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> Confirmation:
     cfg = search.config
     query = entry.query or ""
-    outcomes = await asyncio.gather(*(
-        _violation(search, query, s, priority) for s in range(1, cfg.resamples + 1)))
-    judged = [v for v, _, _ in outcomes if v is not None]
-    # A replayed failure has no stored response: show the first re-sample that violated.
-    example = next(((text, reason) for v, text, reason in outcomes if v), ("", ""))
-    response = entry.response or example[0]
-    reason = entry.reason or example[1]
-    violations = sum(judged)
-    rate = violations / len(judged) if judged else 0.0
-    low, high = wilson_interval(violations, len(judged))
+    test = SPRT.for_min_rate(cfg.min_rate, cfg.resamples)
+    example: list[tuple[str, str]] = []
+
+    async def resample(sample: int) -> bool | None:
+        violated, text, reason = await _violation(search, query, sample, priority)
+        if violated:
+            example.append((text, reason))
+        return violated
+
+    decision, violations, judged, errors = await sequential_sample(
+        test, resample, max_errors=max(2, test.cap // 4))
+    # A replayed failure has no stored response: show a re-sample that violated.
+    response = entry.response or (example[0][0] if example else "")
+    reason = entry.reason or (example[0][1] if example else "")
+    rate = violations / judged if judged else 0.0
+    low, high = wilson_interval(violations, judged)
     perturbation_rate = None
+    perturbation_decision: Decision | None = None
+    perturbed_n = 0
     if cfg.perturbations:
-        async def paraphrase(p: int) -> str | None:
+        async def perturbed(p: int) -> bool | None:
             try:
-                return await search.generator.paraphrase(query, seed=cfg.seed, index=p)
+                text = await search.generator.paraphrase(query, seed=cfg.seed, index=p - 1)
             except BudgetExceeded:
                 raise
             except ChunkyError:
                 return None  # a failed paraphrase is left out of the rate, not scored
+            return (await _violation(search, text, 1, priority))[0]
 
-        paraphrases = await asyncio.gather(*(paraphrase(p) for p in range(cfg.perturbations)))
-        perturbed = await asyncio.gather(*(
-            _violation(search, text, 1, priority) for text in paraphrases if text))
-        scored = [v for v, _, _ in perturbed if v is not None]
-        perturbation_rate = sum(scored) / len(scored) if scored else 0.0
+        p_test = SPRT(test.p0, test.p1, test.alpha, test.beta, cap=cfg.perturbations)
+        perturbation_decision, p_hits, perturbed_n, _ = await sequential_sample(
+            p_test, perturbed, max_errors=cfg.perturbations)
+        perturbation_rate = round(p_hits / perturbed_n, 4) if perturbed_n else 0.0
     return Confirmation(
         query=query, attributes=entry.attributes, score=entry.score or 0,
-        response=response, reason=reason, samples=len(judged),
-        violations=violations, errors=len(outcomes) - len(judged), rate=round(rate, 4),
-        ci_low=low, ci_high=high, confirmed=bool(judged) and rate >= cfg.min_rate,
-        min_rate=cfg.min_rate,
-        perturbation_rate=perturbation_rate, perturbations=cfg.perturbations)
+        response=response, reason=reason, samples=judged,
+        violations=violations, errors=errors, rate=round(rate, 4),
+        ci_low=low, ci_high=high, confirmed=decision == "confirmed", decision=decision,
+        min_rate=cfg.min_rate, perturbation_rate=perturbation_rate,
+        perturbations=cfg.perturbations, perturbation_samples=perturbed_n,
+        perturbation_decision=perturbation_decision)
 
 
 async def confirm_entries(search: SurfSearch, entries: Sequence[Candidate]

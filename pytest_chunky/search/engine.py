@@ -42,7 +42,7 @@ class SearchConfig(BaseModel):
     contrast: bool = True
     patience: int = Field(3, ge=1)
     min_iterations: int = Field(3, ge=1)
-    resamples: int = Field(8, ge=1)
+    resamples: int | None = Field(None, ge=1)
     min_rate: float = Field(0.3, ge=0, le=1)
     perturbations: int = Field(0, ge=0)
     confirm: bool = True

@@ -29,7 +29,11 @@ class Candidate(BaseModel):
 
 
 class Confirmation(BaseModel):
-    """A buffer entry above the threshold, re-sampled m times (paper §3.2.3)."""
+    """A buffer entry above the threshold, re-sampled until a sequential test decides (§3.2.3).
+
+    `decision` is the SPRT's: "confirmed" (rate ≥ 2·min_rate side), "rejected" (≤ min_rate/2
+    side) or "undecided" (the sample cap, or too many failed calls, came first).
+    """
 
     query: str
     attributes: list[str]
@@ -43,14 +47,21 @@ class Confirmation(BaseModel):
     ci_low: float
     ci_high: float
     confirmed: bool
+    decision: Literal["confirmed", "rejected", "undecided"] | None = None
     perturbation_rate: float | None = None
     perturbations: int = 0
+    perturbation_samples: int = 0
+    perturbation_decision: Literal["confirmed", "rejected", "undecided"] | None = None
     min_rate: float = 0.0
 
     @property
     def undecided(self) -> bool:
-        """Not confirmed, but the re-samples that errored could have confirmed it."""
-        if self.confirmed or not self.errors:
+        """Neither confirmed nor rejected: the evidence ran out before the test could decide."""
+        if self.confirmed:
+            return False
+        if self.decision is not None:
+            return self.decision == "undecided"
+        if not self.errors:
             return False
         return (self.violations + self.errors) / (self.samples + self.errors) >= self.min_rate
 
