@@ -100,7 +100,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("pipelines", "parallel SURF pipelines per test, one seed each (P)", "int"),
     OptionSpec("seed", "base random seed", "int"),
     OptionSpec("buffer_size", "replay buffer size (top-n entries kept)", "int"),
-    OptionSpec("resamples", "cap on re-samples per found failure; the sequential test stops earlier (default 12/min_rate)", "int"),
+    OptionSpec("resamples", "cap on re-samples per found failure; the sequential test stops "
+               "earlier (default 12/min_rate)", "int"),
     OptionSpec("min_rate", "violation rate a failure needs: SPRT of min_rate/2 against 2*min_rate",
                "float"),
     OptionSpec("cache", "response cache mode", choices=CACHE_MODES),
