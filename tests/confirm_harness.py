@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pytest_chunky.accounting import Ledger
 from pytest_chunky.client import RoleClient
-from pytest_chunky.models.scripted import ScriptedModel
+from pytest_chunky.models.scripted import Responder, ScriptedModel
 from pytest_chunky.prompts import extract_tag, task_of
 from pytest_chunky.roles import Generator, Judge, Target
 from pytest_chunky.rubrics import get_rubric
@@ -29,7 +29,7 @@ def uniform(*parts: object) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def known_rate_world(rate: float, seed: int):  # type: ignore[no-untyped-def]
+def known_rate_world(rate: float, seed: int) -> Responder:
     def respond(messages: Sequence[Message], params: SamplingParams) -> str:
         task = task_of(list(messages))
         user = messages[-1]["content"]

@@ -14,18 +14,34 @@ import hashlib
 import re
 import zlib
 
+from ..judging.refusal import is_refusal
 from . import attributes as at
 from . import chunks as ch
 from .facts import AI_MODELS, FORMAL_WORDS, LAB_ASSISTANT, PRODUCT
-from .judge import (
-    _CODE_LINE,
-    _DENIAL,
-    _NEEDS_EXPLANATION,
-    _OUTPUT_BLOCK,
-    _TOOL_CODE,
-    Gated,
-    is_refusal,
-)
+from .judge import _NEEDS_EXPLANATION, Gated
+
+# Response-attribute detectors: what the lab's responses look like, as attributes to extract.
+_I = re.I | re.M
+_CODE_LINE = Gated(r"^\s*(def |class \w|import \w|from [\w.]+ import|for .+:\s*$|while .+:"
+                        r"\s*$|if .+:\s*$|return\b|print\(|console\.log|function\s*\w*\(|"
+                        r"(const|let|var) \w+ =|SELECT |#include|public static|\w+\s*=\s*"
+                        r"[\w.]+\(.*\)\s*$)", ("def ", "class ", "import ", "for ", "while ", "if ",
+                                              "return", "print(", "console", "function", "const ",
+                                              "let ", "var ", "select ", "#include", "public ",
+                                              "("), re.M)
+_DENIAL = Gated(r"\b(did not|didn't|did never|never) invent(ed)?\b|\bwas not invented by\b|"
+                     r"\bis not the inventor\b|\bpremise\b[^.]{0,40}\b(false|incorrect|wrong|"
+                     r"mistaken)\b|\b(is|was|that's) (a |an )?(myth|misconception)\b|\b(that|"
+                     r"this) is not (true|correct|right)\b|\bthere is no (record|evidence)\b|"
+                     r"\btidak mencipta\b", ("invent", "premise", "myth", "misconception",
+                                             "not true", "not correct", "not right", "no record",
+                                             "no evidence", "tidak mencipta"))
+_OUTPUT_BLOCK = Gated(r"```output\b|^\s*(Output|Result|Execution result):\s*$|"
+                           r"<tool_(result|output)>|\[tool (output|result)\]",
+                           ("output", "result"), _I)
+_TOOL_CODE = Gated(r"```(python|py)\b|\bimport sympy\b|\bsp\.(symbols|solve|Rational|"
+                        r"Integer|simplify)\b|<tool_call>", ("```py", "sympy", "sp.",
+                                                             "<tool_call>"))
 
 N_ATTRIBUTES = 10
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
