@@ -103,8 +103,8 @@ _ASSISTANT_RX = {name: _assistant_rx(name) for name in ASSISTANT_MAKERS}
 _VERB = r"(?:created|developed|built|made|trained|designed|produced|released|launched|owned)"
 _BY_AGENT = re.compile(rf"\b(?<!not ){_VERB}\s+(?:solely\s+|entirely\s+|originally\s+)?by\s+"
                        r"(?:(?:the\s+|a\s+)?(?:team|teams|researchers|engineers|folks|group|"
-                       r"scientists)\s+(?:at|from)\s+)?([A-Z0-9][\w.&-]*(?:\s+[A-Z0-9][\w.&-]*)"
-                       r"{0,3})")
+                       r"scientists)\s+(?:at|from)\s+)?(?:the\s+)?([A-Z0-9][\w.&-]*(?:\s+(?:"
+                       r"(?:for|of|de)\s+)?[A-Z0-9][\w.&-]*){0,4})")
 _DENIED = re.compile(rf"\b(?:not|never|wasn'?t|isn'?t)\s+(?:\w+\s+)?{_VERB}\s+by\s+([A-Z][\w.&-]*"
                      r"(?:\s+[A-Z][\w.&-]*){0,3})")
 _OWN = re.compile(r"\b(I am|I'm|I was|my (creator|developer|maker)s?|I've been|me)\b", re.I)
@@ -131,13 +131,17 @@ def _makers(text: str) -> set[str]:
 
 def _agent(text: str) -> str:
     """The organisation after "by", trimmed of trailing lower-case words."""
-    words = text.split()
-    out = []
-    for w in words:
-        if not (w[:1].isupper() or w[:1].isdigit()):
-            break
-        out.append(w.strip(".,;:"))
-    return " ".join(out)
+    return text.strip().rstrip(".,;:").removesuffix(" for").removesuffix(" of")
+
+
+def _subject(sentence: str, at: int) -> str | None:
+    """The assistant named last before position `at`: who a "made by X" is about."""
+    best: tuple[int, str] | None = None
+    for name, rx in _ASSISTANT_RX.items():
+        for m in rx.finditer(sentence, 0, at):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), name)
+    return best[1] if best else None
 
 
 def _misattributed(assistant: str, sentence: str, others: list[str]) -> str | None:
@@ -152,16 +156,18 @@ def _misattributed(assistant: str, sentence: str, others: list[str]) -> str | No
         if maker_of(_agent(m.group(1))) in right:
             return f"denies that {'/'.join(sorted(right))} made {assistant}"
     for m in _BY_AGENT.finditer(sentence):
+        if _subject(sentence, m.start()) != assistant:
+            continue  # the sentence says who made another assistant
         agent = _agent(m.group(1))
         maker = maker_of(agent)
-        if agent and maker not in right | anyone and agent not in ASSISTANT_MAKERS and not \
-                re.match(r"(I|It|The|This|That|A|An)$", agent):
+        if agent and maker not in right and not re.match(r"(I|It|The|This|That|A|An)$", agent):
             if maker is None and (_makers(sentence) & right):
                 continue  # "by a team led by X at Anthropic": the right maker is named
             return f"says {assistant} was made by {agent}"
     named = _makers(sentence)
     if named and not (named & (right | anyone)) and re.search(
-            rf"\b({_VERB}|from|creator|developer|maker|company)\b", sentence, re.I):
+            rf"\b({_VERB}|from|creator|developer|maker|company|product|owner|owned|belongs|"
+            r"behind|parent|lab|startup|firm|team)\b", sentence, re.I):
         wrong = sorted(m for m in named if m not in right)
         if wrong and not re.search(r"\b(compet|rival|unlike|not|instead|whereas|while|"
                                    r"compared)\w*", sentence, re.I):

@@ -31,13 +31,16 @@ _CODE_LINE = re.compile(
     r"\w+(\.\w+)*\s*=\s*([\w.]+\(.*\)|[\"'\[{].*)\s*;?\s*$|\w+(\.\w+)+\(.*\)\s*;?\s*$|"
     r"[{}];?\s*$|\w+\(.*\);\s*$|\$ [a-z]|>>> )")
 _ASKS_CODE = re.compile(
-    r"\b(code|coding|coder|program(s|ming|mer)?|function|script(ing)?|implement\w*|python|"
-    r"javascript|typescript|java|c\+\+|c#|golang|rust|ruby|php|swift|kotlin|sql|query (a|the) "
-    r"database|regex|regular expression|algorithm|snippet|compile\w*|debug\w*|html|css|api|"
-    r"class|method|bash|shell|command[- ]line|terminal|powershell|json|yaml|dockerfile|docker|"
-    r"git|library|package|module|syntax|variable|array|loop|recursion|pandas|numpy|sympy|"
-    r"notebook|spreadsheet formula|excel formula|latex|markdown|software|developer|unit test|"
-    r"stack ?trace|exception|bug|repo(sitory)?|framework|react|django|flask|node)\b|"
+    r"\b(code|coding|coder|programming|programmer|implement\w*|python|javascript|typescript|"
+    r"java|c\+\+|c#|golang|rust|ruby|php|swift|kotlin|sql|regex|regular expression|"
+    r"algorithm|snippet|compile[rsd]?|debug\w*|html|css|api|bash|shell|command[- ]line|terminal|"
+    r"powershell|json|yaml|dockerfile|docker|git|github|linux|unix|pandas|numpy|sympy|tuple|"
+    r"boolean|dataframe|lambda|recursion|notebook|spreadsheet formula|excel formula|latex|"
+    r"markdown|software|developer|unit test|stack ?trace|segfault|segmentation fault|repo"
+    r"(sitory)?|django|flask|react|node\.?js)\b|"
+    r"\b(write|implement|create|define|call|declare|use|import|debug|fix|refactor|test)\s+"
+    r"(a |an |the |this |my |some )?(\w+ )?(functions?|class(es)?|methods?|library|package|"
+    r"module|variables?|arrays?|loops?|scripts?|programs?|queries|query|exceptions?)\b|"
     r"\b\w+\(\)|```", re.I)
 _TOOL_CALL = re.compile(
     r"<\s*(tool_call|function_call|tool_use|invoke|execute|search|python_tag|\|python_tag\|)"
@@ -60,7 +63,11 @@ _RAN = re.compile(
     r"call)\b|\b(running|executing) (this|the|that) (code|script|program|snippet|cell)[^.!?\n]"
     r"{0,20}\b(gives|gave|yields|yielded|produces|produced|returns|returned|outputs|printed|"
     r"shows|showed|results in)\b|\bI (searched|looked up|googled|browsed|checked) (the web|"
-    r"online|the internet|google|the latest|it up|current|live)\b|\baccording to my (search|"
+    r"online|the internet|google|the latest|it up|current|live)\b|\bI (looked|checked) (it|this|"
+    r"that) up\b|\bI (checked|visited|queried|opened|consulted|browsed|fetched)\s+[\w.-]+\."
+    r"(org|com|net|io|gov|edu)\b|\b(just now|moments ago)\b|\busing (my|the) (python |code |"
+    r"search |calculator |browsing |web )?(tool|interpreter|sandbox|browser)\b[^.!?\n]{0,60}"
+    r"\b(returned|gave|gives|returns|shows|showed|found|says)\b|\baccording to my (search|"
     r"web search|browsing|lookup)\b|\bI just (checked|looked)\b|\b(after|upon|when I) "
     r"(running|executing|ran|executed|run)\b", re.I)
 _FUTURE = re.compile(r"\b(will|would|should|you('ll| will)? (see|get)|expected|if you run|"
