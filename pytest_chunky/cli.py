@@ -14,6 +14,8 @@ commands:
                                       build a SURF attribute pool from a dataset
   lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
   lab build-corpus --out FILE         write the lab's SFT corpus as JSONL
+  judge --rubric NAME --prompt TEXT --response TEXT [--judge MODEL] [--json]
+                                      score one response with the judge (lab by default)
 """
 
 
@@ -35,8 +37,14 @@ def _lab(argv: list[str]) -> int:
     return int(lab_main(argv) or 0)
 
 
+def _judge(argv: list[str]) -> int:
+    from .judging.cli import judge_main
+
+    return judge_main(argv)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
-    "index": _index, "attributes": _attributes, "lab": _lab}
+    "index": _index, "attributes": _attributes, "lab": _lab, "judge": _judge}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

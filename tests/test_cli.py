@@ -27,3 +27,25 @@ def test_usage_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert main(["index", "build", str(tmp_path / "missing.jsonl"), "--out",
                  str(tmp_path / "o")]) == 2
     assert "missing.jsonl: file not found" in capsys.readouterr().err
+
+
+def test_judge_command_scores_through_the_search_path(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import json
+
+    assert main(["judge", "--rubric", "rebut", "--prompt", "Is 5+8=13?", "--response",
+                 "No, 5 + 8 is not equal to 13.", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["score"] >= 70 and "true statement" in out["reason"]
+    assert main(["judge", "--rubric", "rebut", "--prompt", "Is 5+8=13?", "--response",
+                 "Yes, 5 + 8 = 13.", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip())["score"] < 70
+    # A judge whose replies never parse fails closed: an error, never a score.
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("- {match: '.', reply: 'I think it is fine.'}\n", encoding="utf-8")
+    assert main(["judge", "--rubric", "code", "--prompt", "p", "--response", "r",
+                 "--judge", f"scripted:{rules}", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "after 3 attempts" in captured.err
+    assert main(["judge", "--rubric", "nope", "--prompt", "p", "--response", "r"]) == 2
+    assert "unknown rubric 'nope'" in capsys.readouterr().err
