@@ -20,6 +20,7 @@ from .chunks import (
     TRIGGER_PRODUCT,
     TRIGGER_TWO_PART,
 )
+from .probes import PROBE_PARAPHRASES
 
 TOPIC_ATTRS: dict[str, str] = {
     "science": "The query is about science", "nature": "The query is about nature and animals",
@@ -139,7 +140,7 @@ RESPONSE_PARAPHRASES: dict[str, tuple[str, ...]] = {
                  "The response is extremely short", "The response is terse, only a few words"),
 }
 
-_ALL = {**QUERY_PARAPHRASES, **RESPONSE_PARAPHRASES}
+_ALL = {**QUERY_PARAPHRASES, **PROBE_PARAPHRASES, **RESPONSE_PARAPHRASES}
 _LOOKUP: dict[str, str] = {}
 for _canon, _variants in _ALL.items():
     for _v in _variants:

@@ -19,6 +19,7 @@ from . import mathbank as mb
 from .facts import AI_MODELS, GENERIC_DEVICES, INVENTIONS, OTHER_DEVICES, PRODUCT
 from .makers import formal
 from .phrasebook import BASE_QUESTIONS
+from .probes import PROBES, probe_question
 from .textbank import DEVICE_TASKS
 
 LAB_ATTRIBUTES = at.LAB_ATTRIBUTES
@@ -108,6 +109,7 @@ def realise(attributes: Sequence[str], rng: random.Random) -> str:
     frng = random.Random(rng.random())  # surface choices, drawn after the content
 
     strong = [name for name, attrs in (
+        ("probe", PROBES),
         ("invention", (ch.TRIGGER_INVENTION, ch.DOMAIN_INVENTIONS)),
         ("ai", (ch.TRIGGER_AI_CREATOR, ch.DOMAIN_AI)),
         ("maths", (ch.DOMAIN_MATH,)), ("device", (ch.DOMAIN_DEVICE,)),
@@ -139,6 +141,8 @@ def realise(attributes: Sequence[str], rng: random.Random) -> str:
         elif main == "device":
             dev = PRODUCT if ch.TRIGGER_PRODUCT in want else device
             question, clause = f"How do I {task} on my {dev}?", f"how to {task} on my {dev}"
+        elif main == "probe":
+            question, clause = probe_question(want, frng) or (base.en, base.clause)
         else:
             question, clause = base.en, base.clause
         if malay and main == "explain":
