@@ -9,6 +9,7 @@ and write the same file at once; each process and thread gets its own connection
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +17,8 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,7 +26,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import ValidationError
 
-from .errors import CacheMissError, ConfigError
+from .errors import CacheMissError, ChunkyWarning, ConfigError
 from .types import Completion, Message, SamplingParams
 
 CacheMode = Literal["off", "read", "write", "readwrite", "replay"]
@@ -65,14 +67,90 @@ def retry_busy(fn: Callable[[], _T], *, attempts: int = 40) -> _T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def corruption(path: Path) -> str | None:
+    """Why the SQLite file at `path` is unusable, or None when it is sound (or absent)."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None
+        with path.open("rb") as fh:
+            if fh.read(16) != _SQLITE_MAGIC:
+                return "not an SQLite database"
+        if size < 512:
+            return f"truncated to {size} bytes"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = retry_busy(lambda: conn.execute("PRAGMA quick_check").fetchall())
+        finally:
+            conn.close()
+    except FileNotFoundError:
+        return None
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise
+        return str(exc)
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    return "; ".join(problems)[:200] if problems else None
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock beside `path`, so one process at a time repairs it."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def check_or_repair(path: Path, *, what: str, repair: bool, fix: str) -> None:
+    """Before first use: a corrupt file is moved aside (with a warning) or is a clear error.
+
+    Never a traceback from deep inside SQLite, never an answer read from corrupt rows.
+    """
+    if not path.exists():
+        return
+    with _file_lock(path):
+        problem = corruption(path)
+        if problem is None:
+            return
+        if not repair:
+            raise ConfigError(f"{path}: the {what} is corrupt ({problem}); {fix}")
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = Path(f"{path}{suffix}")
+            if extra.exists():
+                extra.rename(Path(f"{aside}{suffix}"))
+    warnings.warn(ChunkyWarning(f"{path}: the {what} was corrupt ({problem}); moved it aside "
+                                f"to {aside.name} and started a new one"), stacklevel=2)
+
+
 class SQLiteConnections:
-    """One connection per (process, thread), opened lazily; a forked child opens its own."""
+    """One connection per (process, thread), opened lazily; a forked child opens its own.
+
+    The first open in a process checks the file: a corrupt one is moved aside and rebuilt
+    (`repair`) or reported in one line that names the file and the fix.
+    """
 
     def __init__(self, path: Path, init: Callable[[sqlite3.Connection], None],
-                 *, readonly: bool = False) -> None:
+                 *, readonly: bool = False, what: str = "database", repair: bool = True,
+                 fix: str = "delete it or move it aside") -> None:
         self.path = path
         self._init = init
         self._readonly = readonly
+        self._what, self._repair, self._fix = what, repair and not readonly, fix
+        self._checked_pid: int | None = None
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._conns: dict[int, sqlite3.Connection] = {}
@@ -93,6 +171,9 @@ class SQLiteConnections:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        if self._checked_pid != os.getpid():
+            check_or_repair(self.path, what=self._what, repair=self._repair, fix=self._fix)
+            self._checked_pid = os.getpid()
         if self._readonly:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -192,7 +273,11 @@ class ResponseCache:
         if mode not in _WRITE_MODES and not self.path.exists():
             return  # read-only and no file yet: every lookup is a miss; create nothing
         readonly = mode not in _WRITE_MODES and not os.access(self.path, os.W_OK)
-        self._conns = SQLiteConnections(self.path, self._init_schema, readonly=readonly)
+        self._conns = SQLiteConnections(
+            self.path, self._init_schema, readonly=readonly, what="response cache",
+            repair=mode in _WRITE_MODES,
+            fix="rerun with --chunky-cache=readwrite to move it aside and rebuild it, or "
+                "delete it")
 
     def _init_schema(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
@@ -217,6 +302,12 @@ class ResponseCache:
     def _conn(self) -> sqlite3.Connection | None:
         return None if self._conns is None else self._conns.get()
 
+    def _corrupt(self, exc: sqlite3.DatabaseError) -> ConfigError:
+        """Damage found mid-run (busy errors were retried already): one line, not a trace."""
+        return ConfigError(f"{self.path}: the response cache failed ({exc}); rerun with "
+                           "--chunky-cache=readwrite to move a corrupt file aside and rebuild "
+                           "it, or delete it")
+
     def _count(self, field: str) -> None:
         with self._stats_lock:
             setattr(self.stats, field, getattr(self.stats, field) + 1)
@@ -235,9 +326,9 @@ class ResponseCache:
             try:
                 row = retry_busy(lambda: conn.execute(
                     "SELECT completion_json FROM responses WHERE key=?", (key,)).fetchone())
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 if "no such table" not in str(exc):
-                    raise
+                    raise self._corrupt(exc) from None
         completion: Completion | None = None
         if row is not None:
             try:
@@ -266,10 +357,13 @@ class ResponseCache:
         if conn is None:
             return
         body = completion.model_copy(update={"cached": False}).model_dump_json()
-        cur = retry_busy(lambda: conn.execute(
-            "INSERT OR IGNORE INTO responses(key, role, provider, model, created, "
-            "completion_json) VALUES (?, ?, ?, ?, ?, ?)",
-            (key, role, provider, model, time.time(), body)))
+        try:
+            cur = retry_busy(lambda: conn.execute(
+                "INSERT OR IGNORE INTO responses(key, role, provider, model, created, "
+                "completion_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (key, role, provider, model, time.time(), body)))
+        except sqlite3.DatabaseError as exc:
+            raise self._corrupt(exc) from None
         if cur.rowcount > 0:
             self._count("writes")
 

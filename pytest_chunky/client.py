@@ -74,7 +74,7 @@ class RoleClient:
         self.concurrency = concurrency
         self.rate_limiter = rate_limiter
         self.cache_extra = dict(cache_extra or {})
-        self.provider_key = provider_key(model.provider, model.base_url)
+        self.provider_key = provider_key(model.provider, model.shown_url)
 
     def key(self, messages: Sequence[Message], params: SamplingParams) -> str:
         """The cache key this client uses for a request."""
@@ -82,7 +82,7 @@ class RoleClient:
         if self.model.fingerprint:
             extra = {**extra, "model_fingerprint": self.model.fingerprint}
         return cache_key(role=self.role, provider=self.model.provider, model=self.model.name,
-                         base_url=self.model.base_url, messages=messages, params=params,
+                         base_url=self.model.shown_url, messages=messages, params=params,
                          extra=extra)
 
     async def complete(self, messages: Sequence[Message], params: SamplingParams) -> Completion:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 
 class ChunkyError(Exception):
-    """Base class for every error pytest-chunky raises on purpose."""
+    """Base class for every error pytest-chunky raises on purpose.
+
+    Its message is shown with credentials masked (URL userinfo, `?api-key=`, remembered
+    secrets), whatever text went into it: an SDK's own message included.
+    """
+
+    def __str__(self) -> str:
+        from .credentials import redact
+
+        return redact(super().__str__())
 
 
 class ConfigError(ChunkyError):
@@ -43,6 +52,10 @@ class ProviderError(ChunkyError):
 
 class MissingKeyError(ProviderError):
     """The API key for a provider is not set; the message names the environment variable."""
+
+
+class ChunkyWarning(UserWarning):
+    """Something was repaired on the way (a corrupt cache moved aside): worth a look."""
 
 
 class CacheMissError(ChunkyError):

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .credentials import redact
 from .errors import ChunkyError, ConfigError
 from .report import excerpt
 from .search.records import Confirmation, IterationStats, SearchResult
@@ -347,7 +348,7 @@ def write_html(path: str | Path, results: Results, *,
                title: str = "pytest-chunky report") -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_html(results, title=title), encoding="utf-8")
+    target.write_text(redact(render_html(results, title=title)), encoding="utf-8")
     return target
 
 
@@ -391,8 +392,8 @@ def to_json(results: Results) -> dict[str, Any]:
 def write_json(path: str | Path, results: Results) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(to_json(results), indent=2, ensure_ascii=False,
-                                 allow_nan=False) + "\n", encoding="utf-8")
+    target.write_text(redact(json.dumps(to_json(results), indent=2, ensure_ascii=False,
+                                        allow_nan=False)) + "\n", encoding="utf-8")
     return target
 
 

@@ -80,7 +80,8 @@ class RateLimiter:
         self.window_s = window_s
         self.db_path = None if db_path is None else Path(db_path)
         self._conns = (None if self.db_path is None or rpm is None
-                       else SQLiteConnections(self.db_path, _init_rate_table))
+                       else SQLiteConnections(self.db_path, _init_rate_table,
+                                              what="rate-limit window"))
         self._local: deque[float] = deque()
         self._local_lock = threading.Lock()
 

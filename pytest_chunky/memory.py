@@ -33,7 +33,7 @@ class FailureMemory:
     def __init__(self, directory: Path | str) -> None:
         self.path = Path(directory) / "failures.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conns = SQLiteConnections(self.path, _init)
+        self._conns = SQLiteConnections(self.path, _init, what="failure memory")
 
     def get(self, test_id: str, rubric: str, model: str) -> list[StoredFailure]:
         rows = retry_busy(lambda: self._conns.get().execute(

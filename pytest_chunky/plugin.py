@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from .accounting import Ledger
+from .credentials import install_log_redaction, redact
 from .errors import ChunkyError
 from .models.base import Model
 from .report import failure_message, summary_rows, text_section
@@ -82,9 +83,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(rubric, ...): run the test as a SURF behavioural search "
         "(use @pytest_chunky.search)")
+    install_log_redaction()
     try:
         settings = _read_settings(config)
-        role_models(settings)  # a real target without a judge stops the run here
+        for model in role_models(settings).values():  # a real target needs a judge
+            redact(model or "")  # remembers credentials in URLs, masked from here on
     except ChunkyError as exc:
         raise pytest.UsageError(str(exc)) from None
     if settings.turf_index is not None and not settings.turf_index.is_dir():
@@ -117,8 +120,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if settings is None or settings.model is None:
         return None
     roles = role_models(settings)
-    return "chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) + \
-        f" cache={settings.cache}"
+    return redact("chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) +
+                  f" cache={settings.cache}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -275,6 +278,9 @@ class ChunkyInfraError(Exception):
     """Infrastructure failure (provider down, judge unparseable, budget): an error, not a
     failed gate."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
 
 @pytest.fixture(autouse=True)
 def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
@@ -284,13 +290,14 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:
-    item.add_report_section("call", "chunky", text_section(result))
+    item.add_report_section("call", "chunky", redact(text_section(result)))
     item.user_properties.append(("chunky_verdict", result.verdict))
     for attribution in result.attributions:
         if attribution.get("sentence") or attribution.get("error"):
-            item.user_properties.append(
-                ("chunky_turf", str(attribution.get("sentence") or attribution.get("error"))))
-    item.user_properties.append(("chunky_result", json.dumps(result.model_dump(mode="json"))))
+            item.user_properties.append(("chunky_turf", redact(str(
+                attribution.get("sentence") or attribution.get("error")))))
+    item.user_properties.append(
+        ("chunky_result", redact(json.dumps(result.model_dump(mode="json")))))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -298,7 +305,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     outcome = yield
     result = item.stash.get(RESULT_KEY, None)
     if result is not None and result.verdict == "fail":
-        pytest.fail(failure_message(result), pytrace=False)
+        pytest.fail(redact(failure_message(result)), pytrace=False)
     return outcome
 
 
@@ -387,4 +394,4 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     rows = sorted(results, key=lambda r: r[0])
     merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]
     for line in summary_rows(rows + [(f"{t} (merged)", r) for t, r in merged]):
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(redact(line))

@@ -137,7 +137,7 @@ class Session:
         """One requests-per-minute window per provider endpoint, shared across processes."""
         if self.settings.rpm is None:
             return None
-        key = provider_key(model.provider, model.base_url)
+        key = provider_key(model.provider, model.shown_url)
         if key not in self._limiters:
             path = Path(self.settings.cache_dir) / "ratelimit.sqlite"
             self._limiters[key] = RateLimiter(self.settings.rpm, path, key=key)

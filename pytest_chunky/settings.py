@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .credentials import interpolate
 from .errors import ConfigError, shown
 
 CacheMode = Literal["off", "read", "write", "readwrite", "replay"]
@@ -152,9 +153,15 @@ def settings_error(exc: ValidationError, *, source: str = "flag") -> ConfigError
 
 
 def _coerce(spec: OptionSpec, raw: Any) -> Any:
-    """Ini values arrive as strings; the option table says what they mean."""
+    """Ini values arrive as strings; the option table says what they mean.
+
+    `${VAR}` in a string value is expanded from the environment, so secrets stay out of ini
+    files and CI logs.
+    """
     if raw is None:
         return None
+    if isinstance(raw, str):
+        raw = interpolate(raw, where=spec.flag)
     if spec.kind == "bool" and isinstance(raw, str):
         low = raw.strip().lower()
         if low in ("1", "true", "yes", "on"):

@@ -26,11 +26,7 @@ class AnthropicModel(SDKModel):
     api_label = "Anthropic"
 
     def _new_client(self) -> Any:
-        kwargs: dict[str, Any] = {"api_key": self._key.reveal(), "max_retries": self.max_retries,
-                                  "timeout": self.timeout}
-        if self.base_url is not None:
-            kwargs["base_url"] = self.base_url
-        return self._sdk.AsyncAnthropic(**kwargs)
+        return self._sdk.AsyncAnthropic(**self._client_kwargs())
 
     def request_kwargs(self, messages: list[Message], params: SamplingParams) -> dict[str, Any]:
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")

@@ -30,9 +30,16 @@ class Model(ABC):
         """Release network clients; a no-op for in-process models."""
 
     @property
+    def shown_url(self) -> str | None:
+        """The base URL as reports and cache identities see it: credentials masked."""
+        from ..credentials import redact_url
+
+        return redact_url(self.base_url) if self.base_url else None
+
+    @property
     def spec(self) -> str:
         text = f"{self.provider}:{self.name}" if self.name else self.provider
-        return f"{text}@{self.base_url}" if self.base_url else text
+        return f"{text}@{self.shown_url}" if self.base_url else text
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.spec}>"

@@ -21,14 +21,16 @@ from collections.abc import Sequence
 from random import random
 from types import ModuleType
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
+from ..credentials import redact
 from ..errors import ConfigError, MissingKeyError, ProviderError
 from ..types import Completion, Message, SamplingParams, Usage
 from .base import Model
 from .pricing import Pricing, load_pricing
 
 PLACEHOLDER_KEY = "chunky-local-no-key"
-_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+)")
+_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|(Bearer|Basic)\s+\S+)")
 _RETRYABLE = {408, 409, 429}
 # Reasoning models reject any temperature/top_p but the default; omitting them is equivalent.
 _OPENAI_FIXED_SAMPLING = ("gpt-5", "o1", "o3", "o4")
@@ -53,10 +55,25 @@ class _Secret:
     __str__ = __repr__
 
 
+_TRANSPORT_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio")
+
+
+def _unwrapped_kind(err: Exception) -> str | None:
+    """What an exception the SDK did not wrap means: a bad body, a broken transport, or None
+    (a bug to raise as is)."""
+    if isinstance(err, ValueError | KeyError | TypeError | AttributeError | IndexError):
+        return "malformed response"
+    if type(err).__module__.split(".")[0] in _TRANSPORT_MODULES or isinstance(
+            err, TimeoutError | ConnectionError):
+        return "transport error while reading the response"
+    return None
+
+
 def _one_line(text: str, secret: _Secret, limit: int = 200) -> str:
     key = secret.reveal()
     if len(key) >= 4:
         text = text.replace(key, "***")
+    text = redact(text)
     text = _KEYLIKE.sub("***", text)
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 3] + "..."
@@ -117,6 +134,18 @@ class SDKModel(Model):
         raise NotImplementedError
 
     # -- shared ------------------------------------------------------------------------------
+    def _client_kwargs(self) -> dict[str, Any]:
+        """SDK client arguments; a query in the base URL (Azure's `?api-version=…&api-key=…`)
+        becomes the SDK's `default_query`, sent with every request."""
+        kwargs: dict[str, Any] = {"api_key": self._key.reveal(), "max_retries": self.max_retries,
+                                  "timeout": self.timeout}
+        if self.base_url is not None:
+            base, _, query = self.base_url.partition("?")
+            kwargs["base_url"] = base
+            if query:
+                kwargs["default_query"] = dict(parse_qsl(query, keep_blank_values=True))
+        return kwargs
+
     def _client_for_loop(self) -> Any:
         """One SDK client per event loop: pooled connections cannot outlive their loop."""
         loop = asyncio.get_running_loop()
@@ -134,15 +163,20 @@ class SDKModel(Model):
                 return await self._request(client, list(messages), params)
             except self._sdk.APIError as err:
                 raise self._convert(err) from None
-            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
-                # The SDK let through a body it could not decode (a truncated 200, say) or one
-                # without the fields we need. The SDK does not retry these; a cut-off body is
-                # as transient as a 5xx, so it gets the same bounded retries and backoff.
+            except Exception as err:
+                # The SDK let through a body it could not decode (a truncated 200, say), one
+                # without the fields we need, or a transport error raised while the body was
+                # still being read (newer SDKs on httpx2 do not wrap those). The SDK does not
+                # retry these; they are as transient as a 5xx, so they get the same bounded
+                # retries and backoff.
+                what = _unwrapped_kind(err)
+                if what is None:
+                    raise
                 if attempt < self.max_retries:
                     await asyncio.sleep(min(8.0, 0.5 * 2 ** attempt) * (0.75 + 0.25 * random()))
                     continue
                 raise ProviderError(
-                    f"{self.spec}: malformed response from {self._where()} after "
+                    f"{self.spec}: {what} from {self._where()} after "
                     f"{self.max_retries} retries ({type(err).__name__}: "
                     f"{_one_line(str(err), self._key, 120)})") from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -165,7 +199,7 @@ class SDKModel(Model):
                 _abandon(client)
 
     def _where(self) -> str:
-        return self.base_url or f"the {self.api_label} API"
+        return self.shown_url or f"the {self.api_label} API"
 
     def _convert(self, err: Exception) -> ProviderError:
         sdk = self._sdk
@@ -237,11 +271,7 @@ class OpenAIModel(SDKModel):
     api_label = "OpenAI"
 
     def _new_client(self) -> Any:
-        kwargs: dict[str, Any] = {"api_key": self._key.reveal(), "max_retries": self.max_retries,
-                                  "timeout": self.timeout}
-        if self.base_url is not None:
-            kwargs["base_url"] = self.base_url
-        return self._sdk.AsyncOpenAI(**kwargs)
+        return self._sdk.AsyncOpenAI(**self._client_kwargs())
 
     def request_kwargs(self, messages: list[Message], params: SamplingParams) -> dict[str, Any]:
         kw: dict[str, Any] = {

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..credentials import interpolate, redact, redact_url
 from ..errors import ConfigError
 from .base import Model
 
@@ -31,7 +32,7 @@ class ModelSpec:
 
     def __str__(self) -> str:
         text = f"{self.provider}:{self.name}" if self.name else self.provider
-        return f"{text}@{self.base_url}" if self.base_url else text
+        return f"{text}@{redact_url(self.base_url)}" if self.base_url else text
 
 
 ProviderFactory = Callable[[ModelSpec], Model]
@@ -49,14 +50,16 @@ def providers() -> list[str]:
 
 def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
     """Parse `provider:name[@base_url]`; bare `gpt-…`/`claude-…` pick their provider."""
-    raw = text.strip()
+    raw = interpolate(text.strip(), where=flag)
     if not raw:
         raise ConfigError(f"{flag}: empty model string; use provider:name, e.g. openai:gpt-5.1")
     base_url = None
     match = re.search(r"@(https?://\S+)$", raw)
     if match:
         base_url = match.group(1).rstrip("/")
+        redact_url(base_url)  # remembers the credentials in it, so messages mask them
         raw = raw[: match.start()]
+    text = redact(text)
     if ":" in raw:
         provider, name = raw.split(":", 1)
     elif raw in _PROVIDERS:

@@ -255,7 +255,7 @@ class SurfSearch:
     @staticmethod
     def _key(client: object) -> str:
         model = client.model  # type: ignore[attr-defined]
-        return f"{model.provider}|{model.base_url or ''}"
+        return f"{model.provider}|{model.shown_url or ''}"
 
     def _account(self, result: SearchResult, cand: Candidate) -> None:
         if cand.status == "skipped":
