@@ -18,10 +18,13 @@ from dataclasses import dataclass
 
 from .accounting import Budget, Ledger
 from .cache import ResponseCache, cache_key
-from .errors import ConfigError
+from .errors import ConfigError, Interrupted
 from .limits import RateLimiter, get_semaphore, provider_key
 from .models.base import Model
 from .types import ROLES, Completion, Message, Role, SamplingParams
+
+#: Set on Ctrl-C: calls already in flight finish (and are cached), no new real call starts.
+STOP = threading.Event()
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,9 @@ class RoleClient:
             if hit is not None:
                 self.ledger.record(self.role, hit, cached=True)
                 return hit
+        if STOP.is_set():
+            raise Interrupted("interrupted (Ctrl-C): no new calls; completed calls are cached, "
+                              "so a rerun resumes where this one stopped")
         if self.budget is not None:
             self.budget.reserve_call()
         sent = False

@@ -66,6 +66,20 @@ class BudgetExceeded(ChunkyError):
     """A call, token or dollar cap was reached."""
 
 
+class Interrupted(BudgetExceeded):
+    """Ctrl-C: no new call starts. A subclass of BudgetExceeded because every place that
+    stops for a spent budget must stop the same way for this (skip the rest, keep what is
+    done, never pass)."""
+
+
+class SearchInterrupted(KeyboardInterrupt):
+    """Ctrl-C, carrying what the interrupted work had produced (a partial SearchResult)."""
+
+    def __init__(self, result: object = None, message: str = "interrupted") -> None:
+        super().__init__(message)
+        self.result = result
+
+
 class JudgeParseError(ChunkyError):
     """A judge (or other structured role) reply could not be parsed, even after retries."""
 

@@ -15,7 +15,7 @@ import pytest
 
 from .accounting import Ledger
 from .credentials import install_log_redaction, redact
-from .errors import ChunkyError
+from .errors import ChunkyError, SearchInterrupted
 from .models.base import Model
 from .report import failure_message, summary_rows, text_section
 from .runner import (
@@ -239,6 +239,11 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                                                           settings.iterations))
         except ChunkyError as exc:
             raise ChunkyInfraError(str(exc)) from None
+        except SearchInterrupted as exc:
+            if isinstance(exc.result, SearchResult):  # what was searched before Ctrl-C
+                request.config.stash[RESULTS_KEY].append((item.nodeid, exc.result))
+                _attach(item, exc.result)
+            raise
         item.stash[RESULT_KEY] = result
         request.config.stash[RESULTS_KEY].append((item.nodeid, result))
         _attach(item, result)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .accounting import Budget, Ledger
 from .cache import ResponseCache
-from .client import RoleClient
-from .errors import ConfigError, shown
+from .client import STOP, RoleClient
+from .errors import ConfigError, SearchInterrupted, shown
 from .limits import RateLimiter, provider_key
 from .memory import FailureMemory, StoredFailure
 from .models.base import Model
@@ -31,6 +34,7 @@ from .settings import Settings, override
 from .types import Role
 
 LAB_PROVIDERS = ("lab", "lab-clean")
+GRACE_SECONDS = 3.0  # after Ctrl-C, how long calls in flight may take to finish
 OFFLINE_PROVIDERS = (*LAB_PROVIDERS, "scripted")
 
 
@@ -163,8 +167,42 @@ class Session:
             self.models[spec] = create_model(spec, flag=flag)
         return self.models[spec]
 
+    def __post_init__(self) -> None:
+        STOP.clear()
+
     def run(self, coro: Any) -> Any:
-        return self.loop.run_until_complete(coro)
+        """Run `coro` to completion; on Ctrl-C stop within GRACE_SECONDS, keeping its result.
+
+        The first Ctrl-C lets the calls already in flight finish (so they are cached and a
+        rerun repeats none of them) while nothing new starts; the work then winds down on its
+        own and its partial result travels up in `SearchInterrupted`.
+        """
+        task = self.loop.create_task(coro)
+        presses: list[float] = []
+
+        def on_sigint(signum: int, frame: object) -> None:
+            # Never raise inside a coroutine: a KeyboardInterrupt stored in some inner task
+            # resurfaces later, far from here. Stop from the loop instead.
+            presses.append(time.monotonic())
+            STOP.set()
+            delay = GRACE_SECONDS if len(presses) == 1 else 0.0  # a second Ctrl-C: at once
+            self.loop.call_soon_threadsafe(lambda: self.loop.call_later(delay, task.cancel))
+
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, on_sigint)
+        try:
+            result = self.loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if presses:
+                raise SearchInterrupted() from None
+            raise
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if presses:
+            raise SearchInterrupted(result)
+        return result
 
     def close(self) -> None:
         for model in self.models.values():
@@ -271,7 +309,20 @@ def run_check(session: Session, check: Check, *, test_id: str,
         if s.replay_only:
             result.replayed = True  # nothing new is searched: the stored prompts are the check
         elif not result.failures:
-            result = session.run(search.run())
+            try:
+                result = session.run(search.run())
+            except SearchInterrupted as exc:
+                if not isinstance(exc.result, SearchResult):
+                    raise
+                partial = exc.result
+                partial.stopped = "interrupted"
+                partial.usage = check.ledger.as_dict()
+                session.ledger.merge(check.ledger)
+                raise SearchInterrupted(partial, (
+                    f"interrupted: {partial.scored} candidates scored, best score "
+                    f"{max((c.score or 0 for c in partial.buffer), default=0)}, reported as "
+                    "an error (no verdict); every completed call is cached, so a rerun "
+                    "resumes without paying for them again")) from None
     if result.failures and s.turf_index is not None:
         session.run(attribute_failures(session, check, result, s.turf_index))
     if result.failures and not result.replayed:

@@ -24,6 +24,10 @@ def test_gate(chunky_result):
 """
 
 
+def void(_: object) -> None:
+    """Drop a return value (write_bytes returns a count)."""
+
+
 def _truncate(fraction: float) -> Callable[[Path], None]:
     def damage(path: Path) -> None:
         data = path.read_bytes()
@@ -46,8 +50,8 @@ def _scramble_tail(path: Path) -> None:
 
 
 CORRUPTIONS: dict[str, Callable[[Path], None]] = {
-    "garbage": lambda p: p.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(16384))),
-    "text": lambda p: p.write_text("this is not a database\n", encoding="utf-8"),
+    "garbage": lambda p: void(p.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(16384)))),
+    "text": lambda p: void(p.write_text("this is not a database\n", encoding="utf-8")),
     "header_only": _truncate(0.01),
     "truncated_half": _truncate(0.5),
     "zeroed_middle": _zero_middle,

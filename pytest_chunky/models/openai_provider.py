@@ -58,6 +58,11 @@ class _Secret:
 _TRANSPORT_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio")
 
 
+def _is_timeout(err: BaseException | None) -> bool:
+    """A transport timeout of any httpx generation, wrapped by the SDK or not."""
+    return err is not None and (isinstance(err, TimeoutError) or "Timeout" in type(err).__name__)
+
+
 def _unwrapped_kind(err: Exception) -> str | None:
     """What an exception the SDK did not wrap means: a bad body, a broken transport, or None
     (a bug to raise as is)."""
@@ -175,6 +180,10 @@ class SDKModel(Model):
                 if attempt < self.max_retries:
                     await asyncio.sleep(min(8.0, 0.5 * 2 ** attempt) * (0.75 + 0.25 * random()))
                     continue
+                if _is_timeout(err):
+                    raise self._timed_out() from None
+                if isinstance(err, ConnectionError) or "Connect" in type(err).__name__:
+                    raise self._cannot_connect(err) from None
                 raise ProviderError(
                     f"{self.spec}: {what} from {self._where()} after "
                     f"{self.max_retries} retries ({type(err).__name__}: "
@@ -201,17 +210,25 @@ class SDKModel(Model):
     def _where(self) -> str:
         return self.shown_url or f"the {self.api_label} API"
 
+    def _tries(self) -> str:
+        return f"after {self.max_retries} retries" if self.max_retries else "with retries off"
+
+    def _timed_out(self) -> ProviderError:
+        return ProviderError(f"{self.spec}: request to {self._where()} timed out after "
+                             f"{self.timeout:g}s {self._tries()}; raise the timeout or check the "
+                             "server")
+
+    def _cannot_connect(self, cause: BaseException) -> ProviderError:
+        return ProviderError(f"{self.spec}: cannot connect to {self._where()} {self._tries()} "
+                             f"({_one_line(str(cause), self._key, 120)})")
+
     def _convert(self, err: Exception) -> ProviderError:
         sdk = self._sdk
-        tries = f"after {self.max_retries} retries" if self.max_retries else "with retries off"
-        if isinstance(err, sdk.APITimeoutError):
-            return ProviderError(f"{self.spec}: request to {self._where()} timed out after "
-                                 f"{self.timeout:g}s {tries}; raise the timeout or check the "
-                                 "server")
+        tries = self._tries()
+        if isinstance(err, sdk.APITimeoutError) or _is_timeout(err.__cause__):
+            return self._timed_out()
         if isinstance(err, sdk.APIConnectionError):
-            cause = _one_line(str(err.__cause__ or err), self._key, 120)
-            return ProviderError(f"{self.spec}: cannot connect to {self._where()} {tries} "
-                                 f"({cause})")
+            return self._cannot_connect(err.__cause__ or err)
         if isinstance(err, sdk.APIStatusError):
             code = int(err.status_code)
             detail = _one_line(_status_detail(err), self._key)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import BudgetExceeded, ChunkyError
+from ..errors import BudgetExceeded, ChunkyError, Interrupted
 from ..roles import Generator, Judge, Target
 from ..rubrics import Rubric
 from .confirm import confirm_entries, unconfirmed_as_failure
@@ -165,7 +165,7 @@ class SurfSearch:
                 changed.notify_all()
 
         await asyncio.gather(*(one(i) for i in range(total)))
-        if errored and state.stop_reason != "budget":
+        if errored and state.stop_reason not in ("budget", "interrupted"):
             await self._retry_errors(errored, state, buffer, result)
         result.buffer = list(buffer.entries)
         result.stopped = state.stop_reason
@@ -180,7 +180,7 @@ class SurfSearch:
                 result.confirmations = await confirm_entries(self, found)
                 result.unconfirmed = 0
             except BudgetExceeded as exc:
-                result.stopped = "budget"
+                result.stopped = "interrupted" if isinstance(exc, Interrupted) else "budget"
                 result.stop_message = f"{exc} (while confirming {len(found)} found failures)"
         return result
 
@@ -240,12 +240,12 @@ class SurfSearch:
                                          index=judge_index))
             cand.score = verdict.score  # type: ignore[attr-defined]
             cand.reason = verdict.reason  # type: ignore[attr-defined]
-        except BudgetExceeded as exc:
+        except BudgetExceeded as exc:  # a spent budget, or Ctrl-C (Interrupted)
             cand.status = "budget"
             cand.error = str(exc)
             if state.stop_at is None:
                 state.stop_at = i
-                state.stop_reason = "budget"
+                state.stop_reason = "interrupted" if isinstance(exc, Interrupted) else "budget"
                 state.stop_message = str(exc)
         except ChunkyError as exc:
             cand.status = "error"

@@ -106,6 +106,8 @@ class SearchResult(BaseModel):
     def verdict(self) -> Verdict:
         if self.failures:
             return "fail"
+        if self.stopped == "interrupted":
+            return "error"  # Ctrl-C: what was searched is reported, but it is no verdict
         if self.stopped == "error" or (self.scored == 0 and not self.replayed):
             return "error"
         if self.unconfirmed:
