@@ -9,8 +9,19 @@ Progress goes to stderr; the last stdout line is one JSON object.
 
     python benchmarks/bench_reliability.py [--quick]
 
+Credentials written into model strings (URL userinfo, `?api-key=`/`&sig=` parameters) and a
+server that answers 401 echoing the Authorization header and URL are scanned for too
+(`url_secrets_leaked`, also counted in `secrets_leaked`); the response cache is damaged six
+ways and each rerun must repair it with a warning (readwrite) or name the file and the fix
+(replay), with the same verdict and no traceback (`corrupt_cache_clear_errors`, a fraction);
+a long search over HTTP is interrupted with SIGINT (`sigint_stop_seconds`) and rerun
+(`sigint_rerun_repeated_calls`); two concurrent sessions share one cache directory
+(`shared_sessions_lost`). Harnesses: tests/credential_harness.py, corruption_harness.py,
+sigint_harness.py, shared_cache_harness.py.
+
 Targets: verdict_equal true, clear_errors 1.0, entries_lost 0,
-paid_calls_repeated_after_kill 0, secrets_leaked 0, silent_passes 0.
+paid_calls_repeated_after_kill 0, secrets_leaked 0, silent_passes 0, url_secrets_leaked 0,
+corrupt_cache_clear_errors 1.0, sigint_stop_seconds <= 5.
 """
 
 from __future__ import annotations
@@ -30,7 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+import corruption_harness as corrupt  # noqa: E402
+import credential_harness as cred  # noqa: E402
 import reliability_harness as rel  # noqa: E402
+import shared_cache_harness as shared_cache  # noqa: E402
+import sigint_harness as sigint  # noqa: E402
 import test_fuzz as fuzz  # noqa: E402
 import test_secrets as sec  # noqa: E402
 
@@ -201,6 +216,54 @@ def broken_judges(tmp: Path) -> dict[str, Any]:
             "silent_passes_broken_judge": sum(v == "pass" for v in verdicts.values())}
 
 
+def url_secrets(tmp: Path) -> dict[str, Any]:
+    """The issue's sessions: credentials in URLs, and a 401 that echoes them back."""
+    leaks: list[str] = []
+    outcomes = {}
+    for name in ("urls", "echo401"):
+        keys = cred.url_secrets()
+        out = tmp / f"secrets-{name}"
+        out.mkdir(parents=True)
+        (out / "test_gate.py").write_text(sec.GATE, encoding="utf-8")
+        env = {**os.environ, "OPENAI_API_KEY": keys["env_key"],
+               "ANTHROPIC_API_KEY": keys["env_key"], "PYTHONPATH": str(ROOT)}
+        if name == "urls":
+            with serve(LabRoleModel("lab")) as srv:
+                stdout, stderr, outcome = _pytest(out, cred.credential_args(out, srv, keys), env)
+        else:
+            with cred.echo_401_server() as base:
+                stdout, stderr, outcome = _pytest(out, cred.echo_401_args(out, base, keys), env)
+        files = sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".py")
+        leaks += [f"{name}: {leak}" for leak in sec.scan(
+            files, {"stdout": stdout, "stderr": stderr}, cred.needles(keys))]
+        outcomes[name] = outcome
+    return {"url_secrets_leaked": len(leaks), "url_secret_leaks": leaks,
+            "url_secret_outcomes": outcomes}
+
+
+def corrupt_caches(tmp: Path, quick: bool) -> dict[str, Any]:
+    kinds = ["garbage", "truncated_half", "zeroed_middle"] if quick else sorted(
+        corrupt.CORRUPTIONS)
+    cases = [corrupt.corrupt_case(tmp / "corrupt", kind) for kind in kinds]
+    for case in cases:
+        if not case["clear"]:
+            log(f"unclear corruption case: {case}")
+    return {"corrupt_cache_clear_errors": round(sum(bool(c["clear"]) for c in cases)
+                                                / len(cases), 3),
+            "corrupt_cache_cases": {c["kind"]: c["clear"] for c in cases}}
+
+
+def interrupts(tmp: Path) -> dict[str, Any]:
+    case = sigint.sigint_case(tmp)
+    shared = shared_cache.shared_cache_case(tmp)
+    return {"sigint_stop_seconds": case["sigint_stop_seconds"],
+            "sigint_partial_reported": case["partial_reported"],
+            "sigint_rerun_repeated_calls": case["rerun_repeated_completed"],
+            "sigint_clean_exit": case["returncode"] == 2 and case["no_traceback"],
+            "shared_sessions_lost": shared["lost"],
+            "shared_sessions_cache_rows": shared["cache_rows"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs (under 60 s)")
@@ -214,12 +277,17 @@ def main(argv: list[str] | None = None) -> int:
         out.update(timed("writers", lambda: writers(tmp, args.quick)))
         out.update(timed("fuzz", lambda: fuzzing(tmp / "fuzz")))
         out.update(timed("secrets", lambda: secrets(tmp)))
+        out.update(timed("url secrets", lambda: url_secrets(tmp)))
+        out.update(timed("corrupt caches", lambda: corrupt_caches(tmp, args.quick)))
+        out.update(timed("interrupts", lambda: interrupts(tmp)))
         out.update(timed("judges", lambda: broken_judges(tmp)))
     out["silent_passes"] = out["silent_passes_broken_judge"] + out["silent_passes_under_faults"]
+    out["secrets_leaked"] += out["url_secrets_leaked"]
     out["seconds"] = round(time.perf_counter() - started, 1)
     headline = ("faults_injected", "faults_survived", "verdict_equal", "inputs_fuzzed",
                 "clear_errors", "entries_lost", "paid_calls_repeated_after_kill",
-                "secrets_leaked", "silent_passes")
+                "secrets_leaked", "silent_passes", "url_secrets_leaked",
+                "corrupt_cache_clear_errors", "sigint_stop_seconds")
     ordered = {k: out[k] for k in headline} | {k: v for k, v in out.items() if k not in headline}
     print(json.dumps(ordered, default=str))
     return 0
