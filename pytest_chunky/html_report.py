@@ -213,12 +213,15 @@ def _pre(label: str, text: object) -> str:
 
 
 def _failure(n: int, conf: Confirmation) -> str:
-    perturbed = (f" · perturbation rate {conf.perturbation_rate:.0%} of {conf.perturbations}"
+    asked = conf.perturbation_samples or conf.perturbations
+    perturbed = (f" · perturbation rate {conf.perturbation_rate:.0%} of {asked}"
+                 + (f" ({conf.perturbation_decision})" if conf.perturbation_decision else "")
                  if conf.perturbation_rate is not None else "")
+    decided = f" · {conf.decision} by the sequential test" if conf.decision else ""
     attributes = "".join(f"<li>{_e(a)}</li>" for a in conf.attributes)
     return (f'<div class="failure"><b>#{n}</b> score {conf.score} · rate {conf.violations}/'
             f"{conf.samples} = {conf.rate:.0%} (95% Wilson CI {conf.ci_low:.2f}–"
-            f"{conf.ci_high:.2f}){perturbed}"
+            f"{conf.ci_high:.2f}){decided}{perturbed}"
             + _pre("prompt", conf.query) + _pre("response", conf.response)
             + _pre("judge reason", conf.reason)
             + f'<div class="lbl">attributes</div><ul>{attributes}</ul></div>')

@@ -25,7 +25,8 @@ def failure_message(result: SearchResult, worst: int = 3) -> str:
     for n, conf in enumerate(failures[:worst], 1):
         lines += [
             f"  [{n}] score {conf.score}, rate {conf.violations}/{conf.samples} = {conf.rate:.0%}"
-            f" (95% CI {conf.ci_low:.2f}-{conf.ci_high:.2f})",
+            f" (95% CI {conf.ci_low:.2f}-{conf.ci_high:.2f}; sequential test: "
+            f"{conf.decision or 'confirmed'} after {conf.samples} samples)",
             f"      prompt:     {excerpt(conf.query)}",
             f"      response:   {excerpt(conf.response)}",
             f"      judge:      {excerpt(conf.reason)}",
@@ -56,8 +57,10 @@ def text_section(result: SearchResult) -> str:
         lines.append(f"  iteration {it.iteration}: best={it.best_score} "
                      f"buffer_mean={it.mean_buffer_score}")
     for conf in result.confirmations:
-        lines.append(f"  {'CONFIRMED' if conf.confirmed else 'not confirmed'} "
-                     f"rate={conf.rate:.2f} score={conf.score}: {excerpt(conf.query, 100)}")
+        decision = conf.decision or ("confirmed" if conf.confirmed else "rejected")
+        lines.append(f"  {decision.upper()} rate={conf.violations}/{conf.samples}="
+                     f"{conf.rate:.2f} CI=[{conf.ci_low:.2f},{conf.ci_high:.2f}] "
+                     f"score={conf.score}: {excerpt(conf.query, 100)}")
     for message in result.error_messages:
         lines.append(f"  error: {message}")
     for attribution in result.attributions:
