@@ -9,6 +9,7 @@ many `LabModel`s is cheap.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def _file_responder(path: str, mtime_ns: int, size: int, variant: str,
             raise InputError("every record comes from a planted chunk; nothing left to train "
                              "lab-clean on", path=path)
     return LabResponder(records, seed=seed)
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a file's bytes (streamed), for cache identities."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def responder_for(variant: str = "lab", *, seed: int = 0,
@@ -88,6 +98,12 @@ class LabModel(Model):
         self.variant, self.seed = variant, seed
         self.corpus_path = None if corpus_path is None else Path(corpus_path)
         self.responder = responder_for(variant, seed=seed, corpus_path=corpus_path)
+        from .roles import lab_fingerprint
+
+        # What it answers from: the lab's code, and the corpus it was trained on. Two lab
+        # models on different corpora never share a cache entry; the same corpus reuses it.
+        corpus = "builtin" if self.corpus_path is None else file_digest(self.corpus_path)
+        self.fingerprint = f"{lab_fingerprint()}:{variant}:{seed}:{corpus}"
 
     def answer(self, messages: Sequence[Message], params: SamplingParams) -> LabAnswer:
         """The raw answer (with the training example it came from), before truncation."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,7 +50,10 @@ class ScriptedModel(Model):
                     and isinstance(item.get("reply"), str)):
                 raise InputError(f"rule {i} needs string fields match and reply", path=str(path))
             rules.append((item["match"], item["reply"]))
-        return cls(rules, name=str(path))
+        model = cls(rules, name=str(path))
+        # The rules' content, not only their path, decides what the model answers.
+        model.fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()
+        return model
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         self.calls.append(list(messages))
