@@ -227,13 +227,17 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                   "judge": request.getfixturevalue("chunky_judge"),
                   "generator": request.getfixturevalue("chunky_generator")}
         pool = request.getfixturevalue("chunky_attributes")
-        extractor = role_models(settings)["extractor"]
+        extractor_error = None
         if settings.turf_index is not None:
-            models["extractor"] = (_session(request.config).model(
-                extractor, "--chunky-extractor") if extractor else models["judge"])
+            try:
+                models["extractor"] = _session(request.config).model(
+                    role_models(settings)["extractor"] or "lab", "--chunky-extractor")
+            except ChunkyError as exc:  # the gate still runs; TURF reports why it could not
+                extractor_error = str(exc)
         session = _session(request.config)
         try:
             check = build_check(session, settings, spec, models=models, pool=pool)
+            check.extractor_error = extractor_error
             result = run_check(session, check, test_id=item.nodeid,
                                progress=_progress_printer(request.config, item.nodeid,
                                                           settings.iterations))

@@ -107,7 +107,9 @@ def role_models(settings: Settings) -> dict[str, str | None]:
             "set chunky_judge in your ini file")
     return {"target": settings.model, "judge": judge,
             "generator": settings.generator or default or judge,
-            "extractor": settings.extractor or default or judge}
+            # Offline by default: a user's judge is not necessarily a good (or a working)
+            # attribute extractor, and attribution must never break a gate.
+            "extractor": settings.extractor or "lab"}
 
 
 def test_slug(test_id: str) -> str:
@@ -229,6 +231,7 @@ class Check:
     judge: Judge
     ledger: Ledger
     extractor: Model | None = None
+    extractor_error: str | None = None  # the extractor could not be created: TURF reports it
 
 
 def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str, ...]:
@@ -343,12 +346,15 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
     from .turf.attribute import attribute
     from .turf.extract import ModelExtractor
 
+    if check.extractor_error:
+        result.attributions.append({"error": f"TURF extractor: {check.extractor_error}"})
+        return
     model = check.extractor or check.judge.client.model
     client = RoleClient("extractor", model, cache=session.cache, ledger=check.ledger,
                         budget=None, concurrency=check.settings.concurrency)
     try:
         index = session.turf_index(index_path)
-    except ChunkyError as exc:
+    except Exception as exc:  # a broken index is reported beside the failure, never raised
         result.attributions.append({"error": f"TURF index {index_path}: {exc}"})
         return
     extractor = ModelExtractor.from_client(client)
@@ -356,8 +362,9 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
         try:
             found = await attribute(index, conf.query, conf.response, rubric=check.rubric,
                                     extractor=extractor, crux_model=model)
-        except ChunkyError as exc:
-            result.attributions.append({"query": conf.query, "error": str(exc)})
+        except Exception as exc:  # attribution never changes a verdict: it reports its error
+            text = str(exc) if isinstance(exc, ChunkyError) else f"{type(exc).__name__}: {exc}"
+            result.attributions.append({"query": conf.query, "error": text})
             continue
         record = found.model_dump(mode="json")
         record["sentence"] = found.sentence()
