@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "surf"]
+__all__ = ["__version__", "generator", "judge", "surf", "target"]
 
 
 def __getattr__(name: str) -> Any:
@@ -18,4 +18,8 @@ def __getattr__(name: str) -> Any:
         from .plugin import surf
 
         return surf
+    if name in ("target", "judge", "generator"):  # plain functions as roles
+        from . import callables
+
+        return getattr(callables, name)
     raise AttributeError(f"module 'pytest_chunky' has no attribute {name!r}")
