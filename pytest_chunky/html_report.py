@@ -21,7 +21,7 @@ from typing import Any
 
 from .credentials import redact
 from .errors import ChunkyError, ConfigError
-from .report import excerpt
+from .report import VERDICT_ORDER, excerpt, headline
 from .search.records import Confirmation, IterationStats, SearchResult
 
 __all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "render_html", "to_json", "usage_totals",
@@ -39,7 +39,15 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f8fafc;color:#0f17
 main{max-width:1100px;margin:0 auto;padding:16px 24px}h1{font-size:22px}
 h2{font-size:18px;margin:0 0 8px}h3{font-size:15px;margin:18px 0 6px}
 section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:16px;margin:18px 0}
-table{border-collapse:collapse}
+table{border-collapse:collapse}table.summary{width:100%;table-layout:fixed}
+table.summary td,table.summary th{overflow-wrap:anywhere}
+table.summary th{width:6%}table.summary th:nth-child(1){width:24%}
+table.summary th:nth-child(2),table.summary th:nth-child(3){width:9%}
+table.summary th:nth-child(10){width:17%}td.n,.badge{white-space:nowrap}
+h2,.headline,dl.meta dd,.failure,.turf{overflow-wrap:anywhere;min-width:0}
+.headline{font-size:15px;font-weight:600;margin:2px 0 10px}
+section.s-pass summary{cursor:pointer;list-style-position:outside}
+section.s-pass summary h2,section.s-pass summary p{display:inline}
 td,th{padding:3px 8px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-weight:600}
@@ -286,7 +294,11 @@ def _section(n: int, test_id: str, r: SearchResult) -> str:
             ("top attributes", "; ".join(r.top_attributes()) or "-")]
     if r.replayed:
         meta.append(("replayed", "found by replaying the failure memory"))
-    out = [f'<section id="t{n}"><h2>{_badge(verdict)} {_e(test_id)}</h2><dl class="meta">'
+    head = (f'<h2>{_badge(verdict)} {_e(test_id)}</h2>'
+            f'<p class="headline">{_e(headline(r))}</p>')
+    if verdict == "pass":  # passes are collapsed: the page leads with what went wrong
+        head = f"<details><summary>{head}</summary>"
+    out = [f'<section id="t{n}" class="s-{verdict}">{head}<dl class="meta">'
            + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in meta) + "</dl>"]
     if r.usage:
         out.append('<details><summary>usage per role</summary><table><tr><th>role</th>'
@@ -310,17 +322,17 @@ def _section(n: int, test_id: str, r: SearchResult) -> str:
     if r.attributions:
         out.append(f"<h3>TURF attribution ({len(r.attributions)})</h3>")
         out += [_attribution(a) for a in r.attributions]
-    return "".join(out) + "</section>"
+    return "".join(out) + ("</details>" if verdict == "pass" else "") + "</section>"
 
 
-def _summary(results: Results) -> str:
+def _summary(results: Sequence[tuple[int, str, SearchResult]]) -> str:
     if not results:
         return '<p class="muted">no chunky tests ran</p>'
     head = ("test", "rubric", "model", "verdict", "confirmed", "calls", "tokens", "cost $",
             "cache hits", "top trigger")
     rows = ["<div class=\"scroll\"><table class=\"summary\"><tr>"
             + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
-    for n, (test_id, r) in enumerate(results, 1):
+    for n, test_id, r in results:
         t = usage_totals(r)
         rows.append(f'<tr><td title="{_e(test_id)}"><a href="#t{n}">'
                     f"{_e(excerpt(test_id, 90))}</a></td><td>{_e(excerpt(r.rubric, 40))}</td>"
@@ -333,8 +345,11 @@ def _summary(results: Results) -> str:
 
 
 def render_html(results: Results, *, title: str = "pytest-chunky report") -> str:
-    """One self-contained page: summary table, then one section per test."""
+    """One self-contained page: summary table, then one section per test, failures first."""
     counts = Counter(_verdict(r) for _, r in results)
+    # Ids follow the session's order; the page shows failures first.
+    ordered = [(n, tid, r) for n, (tid, r) in enumerate(results, 1)]
+    ordered.sort(key=lambda item: VERDICT_ORDER.get(_verdict(item[2]), 1))
     tally = " · ".join(f"{counts[v]} {v}" for v in _VERDICTS)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -342,8 +357,9 @@ def render_html(results: Results, *, title: str = "pytest-chunky report") -> str
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>"
             f'<main class="chunky-report"><h1>{_e(title)}</h1>'
-            f'<p class="muted">{len(results)} test(s): {tally}</p>{_summary(results)}'
-            + "".join(_section(n, tid, r) for n, (tid, r) in enumerate(results, 1))
+            f'<p class="muted">{len(results)} test(s): {tally}</p>'
+            f"{_summary(ordered)}"
+            + "".join(_section(n, tid, r) for n, tid, r in ordered)
             + "</main></body></html>\n")
 
 

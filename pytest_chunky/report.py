@@ -80,6 +80,39 @@ def text_section(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
+def headline(r: SearchResult) -> str:
+    """One sentence that leads with the finding: the TURF sentence, else the top attribute."""
+    sentence = next((str(a["sentence"]) for a in r.attributions
+                     if isinstance(a, dict) and a.get("sentence")), "")
+    if r.failures and sentence:
+        return sentence
+    if r.failures:
+        worst = r.failures[0]
+        top = r.top_attributes(1)
+        where = f"when the prompt {_lower_first(top[0])}" if top else "on the prompts below"
+        return (f"The model violates {r.rubric!r} {where}: {len(r.failures)} confirmed "
+                f"failure(s), worst rate {worst.violations}/{worst.samples} "
+                f"(CI {worst.ci_low:.2f}-{worst.ci_high:.2f})")
+    if r.verdict == "error":
+        why = r.stop_message or "; ".join(r.error_messages) or "no candidate was scored"
+        return f"No verdict ({r.stopped}): {excerpt(why, 160)}"
+    return f"No confirmed violation of {r.rubric!r} in {r.scored} scored candidates"
+
+
+def _lower_first(attribute: str) -> str:
+    text = attribute.removeprefix("The query ").removeprefix("the query ")
+    return text[:1].lower() + text[1:] if text != attribute else f"has '{attribute}'"
+
+
+VERDICT_ORDER = {"fail": 0, "error": 1, "pass": 2}
+
+
+def by_severity(results: Sequence[tuple[str, SearchResult]]
+                ) -> list[tuple[str, SearchResult]]:
+    """Failing gates first, then the ones with no verdict, then passes (stable)."""
+    return sorted(results, key=lambda item: VERDICT_ORDER.get(str(item[1].verdict), 1))
+
+
 def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
     header = (f"{'test':<48} {'rubric':<10} {'model':<12} {'verdict':<7} {'conf':>4} "
               f"{'calls':>6} {'tokens':>8} {'usd':>8} {'hits':>6}  top trigger")
@@ -97,4 +130,6 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
         rows.append(f"{tail(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
                     f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
                     f"{hits:>6}  {excerpt(trigger, 60)}")
+        if r.verdict != "pass":
+            rows.append(f"  -> {headline(r)}")
     return rows

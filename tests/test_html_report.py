@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -85,7 +86,21 @@ RESULTS = [("tests/test_a.py::test_fail[" + IMG + "]", failing()),
 
 
 def sections(page: str) -> list[str]:
-    return page.split("<section ")[1:]
+    """Test sections in session order (their ids), whatever order the page shows them in."""
+    found = page.split("<section ")[1:]
+    return sorted(found, key=lambda sec: int(re.match(r'id="t(\d+)"', sec).group(1)))  # type: ignore[union-attr]
+
+
+def test_page_leads_with_failures_and_collapses_passes() -> None:
+    page = render_html(RESULTS)
+    shown = [re.search(r'class="s-(\w+)"', sec).group(1)  # type: ignore[union-attr]
+             for sec in page.split("<section ")[1:]]
+    assert shown == ["fail", "error", "pass"]
+    fail, ok, err = sections(page)
+    assert '<p class="headline">' in fail and "<details><summary>" in ok
+    assert "<details><summary><h2>" not in fail + err
+    summary = page.split("<section ")[0]
+    assert summary.index("test_fail") < summary.index("test_err") < summary.index("test_pass")
 
 
 class Tags(HTMLParser):
@@ -228,3 +243,49 @@ def test_browser_renders_and_runs_no_script(tmp_path: Path) -> None:
                            report.read_text(encoding="utf-8")), encoding="utf-8")
     assert "Content-Security-Policy" not in bare.read_text(encoding="utf-8")
     assert browser_check(bare) == {"renders": True, "script_ran": False}
+
+
+def test_headline_leads_with_the_finding() -> None:
+    from pytest_chunky.report import headline, summary_rows
+
+    fail, ok, err = failing(), passing(), erroring()
+    sentence = next(a["sentence"] for a in fail.attributions if a.get("sentence"))
+    assert headline(fail) == sentence
+    bare = fail.model_copy(update={"attributions": []})
+    assert "confirmed failure" in headline(bare) and "CI" in headline(bare)
+    assert headline(err).startswith("No verdict") and headline(ok).startswith("No confirmed")
+    rows = summary_rows([("t::fail", fail), ("t::pass", ok)])
+    assert rows[2] == f"  -> {sentence}" and not any("No confirmed" in r for r in rows)
+
+
+def _many_results() -> list[tuple[str, SearchResult]]:
+    long_id = "tests/test_gates_with_a_rather_long_module_name.py::test_" + "x" * 120
+    return [(f"{long_id}[{n}]", r) for n, r in
+            enumerate([failing(), passing(), erroring()] * 3)]
+
+
+@browser
+def test_layout_fits_1280px_and_screenshot(tmp_path: Path) -> None:
+    """No horizontal overflow at 1280 px; a screenshot is saved for a person to look at."""
+    report = write_html(tmp_path / "report.html", _many_results())
+    # Measuring needs a script, which the report's CSP forbids: measure a copy without it.
+    probe = tmp_path / "probe.html"
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
+                  report.read_text(encoding="utf-8"))
+    probe.write_text(page.replace("</body>", "<script>document.title='W'+document."
+                                  "documentElement.scrollWidth+'/'+window.innerWidth"
+                                  "</script></body>"), encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--window-size=1280,900", "--hide-scrollbars"]
+    dom = subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'p1'}",
+                          "--virtual-time-budget=3000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r"<title>W(\d+)/(\d+)</title>", dom)
+    assert found, dom[:300]
+    scroll, inner = int(found.group(1)), int(found.group(2))
+    assert inner == 1280 and scroll <= inner, (scroll, inner)
+    shot = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'p2'}",
+                    f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
