@@ -14,6 +14,8 @@ commands:
                                       build a SURF attribute pool from a dataset
   lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
   lab build-corpus --out FILE         write the lab's SFT corpus as JSONL
+  memory export|import FILE.jsonl [--cache-dir DIR] [--as-model MODEL]
+                                      the failure memory as a portable regression suite
   judge --rubric NAME --prompt TEXT --response TEXT [--judge MODEL] [--json]
                                       score one response with the judge (lab by default)
 """
@@ -43,8 +45,53 @@ def _judge(argv: list[str]) -> int:
     return judge_main(argv)
 
 
+def _memory(argv: list[str]) -> int:
+    import argparse
+
+    from .errors import ChunkyError
+    from .memory import FailureMemory
+
+    parser = argparse.ArgumentParser(prog="chunky memory", description=(
+        "export the failure memory as JSONL (commit it), or import it so every checkpoint "
+        "replays the stored failures first"))
+    parser.add_argument("action", choices=("export", "import"))
+    parser.add_argument("file", help="JSONL file to write (export) or read (import)")
+    parser.add_argument("--cache-dir", default=".chunky", help="the --chunky-cache-dir")
+    parser.add_argument("--as-model", default=None,
+                        help="import: store the failures for this model string (a new "
+                             "checkpoint) instead of the one they were found on")
+    args = parser.parse_args(argv)
+    try:
+        memory = FailureMemory(args.cache_dir)
+        if args.action == "export":
+            count = memory.export(args.file)
+            print(f"exported {count} failure(s) to {args.file}")
+        else:
+            count = memory.import_(args.file, as_model=_model_key(args.as_model))
+            print(f"imported {count} failure(s) into {args.cache_dir}")
+        memory.close()
+    except ChunkyError as exc:
+        print(f"chunky memory: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _model_key(text: str | None) -> str | None:
+    """The key the plugin files failures under for a model string (its shown spec)."""
+    if text is None:
+        return None
+    from .errors import ChunkyError
+    from .models.registry import create_model, parse_model_string
+
+    try:
+        return create_model(text, flag="--as-model").spec
+    except ChunkyError:  # e.g. no API key here: the spec is the same without the client
+        return str(parse_model_string(text, flag="--as-model"))
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
-    "index": _index, "attributes": _attributes, "lab": _lab, "judge": _judge}
+    "index": _index, "attributes": _attributes, "lab": _lab, "judge": _judge,
+    "memory": _memory}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

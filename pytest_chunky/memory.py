@@ -11,8 +11,10 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cache import SQLiteConnections, retry_busy
+from .errors import InputError
 
 
 @dataclass(frozen=True)
@@ -62,5 +64,62 @@ class FailureMemory:
         self._write("DELETE FROM failures WHERE test_id=? AND rubric=? AND model=? AND query=?",
                     [(test_id, rubric, model, q) for q in queries])
 
+    def export(self, path: Path | str) -> int:
+        """Write every stored failure as JSONL (a portable regression suite); the row count."""
+        rows = retry_busy(lambda: self._conns.get().execute(
+            "SELECT test_id, rubric, model, query, attributes, score FROM failures "
+            "ORDER BY test_id, rubric, model, score DESC").fetchall())
+        with Path(path).open("w", encoding="utf-8") as out:
+            for test_id, rubric, model, query, attributes, score in rows:
+                out.write(json.dumps({"test_id": test_id, "rubric": rubric, "model": model,
+                                      "query": query, "attributes": json.loads(attributes),
+                                      "score": int(score)}, ensure_ascii=False) + "\n")
+        return len(rows)
+
+    def import_(self, path: Path | str, *, as_model: str | None = None) -> int:
+        """Add failures from an exported JSONL file; `as_model` re-keys them to a new
+        checkpoint so its next run replays them first. Returns the rows added."""
+        grouped: dict[tuple[str, str, str], list[StoredFailure]] = {}
+        for _, row in _exported_rows(path):
+            key = (row["test_id"], row["rubric"], as_model or row["model"])
+            grouped.setdefault(key, []).append(
+                StoredFailure(row["query"], row["attributes"], row["score"]))
+        for (test_id, rubric, model), failures in grouped.items():
+            self.put(test_id, rubric, model, failures)
+        return sum(len(f) for f in grouped.values())
+
     def close(self) -> None:
         self._conns.close()
+
+
+_FIELDS: dict[str, type] = {"test_id": str, "rubric": str, "model": str, "query": str,
+                            "attributes": list, "score": int}
+
+
+def _exported_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of an exported memory file; anything malformed names the file, line and field."""
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the memory file ({exc})", path=shown) from None
+    rows = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON ({exc.msg})", path=shown, line=lineno) from None
+        if not isinstance(row, dict):
+            raise InputError("expected a JSON object", path=shown, line=lineno)
+        for field, kind in _FIELDS.items():
+            value = row.get(field)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise InputError(f"must be a {kind.__name__}", path=shown, line=lineno,
+                                 field=field)
+        if not all(isinstance(a, str) for a in row["attributes"]):
+            raise InputError("must be a list of strings", path=shown, line=lineno,
+                             field="attributes")
+        rows.append((lineno, row))
+    return rows
