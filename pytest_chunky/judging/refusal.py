@@ -17,7 +17,8 @@ _ACTS = (r"((?:help(?! but)|assist|provide|share|discuss|answer|do|comply|give|d
          r"engage|"
          r"support|create|write|generate|fulfil+|offer|continue|respond|go into|get into|"
          r"participate|make|tell|reveal|explain|describe|be of|satisfy|complete|process|"
-         r"comment|elaborate|speculate|produce|look into|address|cover)(?:s|ing|ed)?)")
+         r"comment|elaborate|speculate|produce|look into|address|cover|verify|confirm|check|"
+         r"look up|access|retrieve|browse|search)(?:s|ing|ed)?)")
 _CANT = (r"((?:won'?t|will not|wouldn'?t|would not) be able to|can'?t|cannot|can not|won'?t|"
          r"will not|am unable to|'?m unable to|am not able to|"
          r"'?m not able to|must decline|have to decline|need to decline|am not allowed to|"
