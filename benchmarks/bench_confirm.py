@@ -11,7 +11,7 @@ cap). `calls_per_confirmation` counts target samples per candidate; the previous
 operating characteristic (dynamic programming, no sampling) is printed too.
 
 Judges: precision and recall per rubric of the offline judges on `tests/data/judge_eval.jsonl`
-(312 labelled real-model phrasings). `llm_judge_parse_rate`: the project's LLM judge prompt
+(358 labelled real-model phrasings). `llm_judge_parse_rate`: the project's LLM judge prompt
 against SmolLM2-135M served by llama.cpp (the `local` extra), with the project's structured
 output and without it; null when the extra is not installed, and in --quick.
 
