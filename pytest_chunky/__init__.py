@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "generator", "judge", "surf", "target"]
+__all__ = ["__version__", "generator", "judge", "steer", "surf", "target"]
 
 
 def __getattr__(name: str) -> Any:
     # The marker lives with the pytest code (the one module that knows pytest).
-    if name == "surf":
-        from .plugin import surf
+    if name in ("surf", "steer"):
+        from . import plugin
 
-        return surf
+        return getattr(plugin, name)
     if name in ("target", "judge", "generator"):  # plain functions as roles
         from . import callables
 

@@ -23,6 +23,7 @@ from .credentials import redact
 from .errors import ChunkyError, ConfigError
 from .report import VERDICT_ORDER, excerpt, headline
 from .search.records import Confirmation, IterationStats, SearchResult
+from .steering.stats import SteerStats
 
 __all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "render_html", "to_json", "usage_totals",
            "write_html", "write_json"]
@@ -216,6 +217,27 @@ def chunk_chart(chunks: object, top_chunk: object = None, limit: int = 12) -> st
     return "".join(out) + "</svg>"
 
 
+def steer_chart(s: SteerStats) -> str:
+    """Behaviour rate on the original and the transformed prompts, with the score's interval."""
+    width, bar = 360, 28
+    rows = [("original", s.base_rate, "#2563eb"), (f"{s.transform}", s.transformed_rate,
+                                                    "#b91c1c")]
+    parts = [f'<svg width="{width + 150}" height="{len(rows) * (bar + 10) + 40}" '
+             'role="img" aria-label="behaviour rate per prompt set">']
+    for i, (label, rate, colour) in enumerate(rows):
+        y = 10 + i * (bar + 10)
+        parts.append(f'<text x="0" y="{y + bar / 2 + 4}">{_e(excerpt(label, 18))}</text>'
+                     f'<rect class="bar" x="130" y="{y}" width="{max(1.0, rate * width):.1f}" '
+                     f'height="{bar}" style="fill:{colour}"/>'
+                     f'<text x="{136 + rate * width:.1f}" y="{y + bar / 2 + 4}">'
+                     f"{rate:.0%}</text>")
+    y = 10 + len(rows) * (bar + 10) + 12
+    parts.append(f'<text x="0" y="{y}">steering {s.score:+.2f} (interval {s.ci_low:+.2f} to '
+                 f"{s.ci_high:+.2f}, max_delta {s.max_delta:g}, n={s.n}, McNemar "
+                 f"p={s.p_value:.2g})</text></svg>")
+    return "".join(parts)
+
+
 def _pre(label: str, text: object) -> str:
     return f'<div class="lbl">{label}</div><pre>{_e(text)}</pre>'
 
@@ -310,6 +332,9 @@ def _section(n: int, test_id: str, r: SearchResult) -> str:
     if r.error_messages:
         out.append("<h3>Errors</h3><ul>"
                    + "".join(f"<li>{_e(m)}</li>" for m in r.error_messages) + "</ul>")
+    if r.steer is not None:
+        out.append("<h3>Steering</h3>" + steer_chart(r.steer))
+        return "".join(out) + ("</details>" if verdict == "pass" else "") + "</section>"
     out.append("<h3>Score trajectory</h3>" + score_chart(r.iterations, r.threshold))
     out.append("<h3>Attribute weights per iteration</h3>" + weights_table(r.iterations))
     failures = r.failures

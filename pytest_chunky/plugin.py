@@ -48,6 +48,14 @@ def surf(**kwargs: Any) -> pytest.MarkDecorator:
     return getattr(pytest.mark, MARKER)(**kwargs)
 
 
+STEER_MARKER = "chunky_steer"
+
+
+def steer(**kwargs: Any) -> pytest.MarkDecorator:
+    """Mark a test as a steering gate: `@chunky.steer(rubric="code", transform="latex")`."""
+    return getattr(pytest.mark, STEER_MARKER)(**kwargs)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("chunky", "pytest-chunky: SURF/TURF behavioural gates for LLMs")
     for spec in OPTIONS:
@@ -83,6 +91,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(rubric, ...): run the test as a SURF behavioural search "
         "(use @pytest_chunky.search)")
+    config.addinivalue_line(
+        "markers", f"{STEER_MARKER}(rubric, transform, ...): measure how far a surface "
+        "transform moves a behaviour (use @pytest_chunky.steer)")
     install_log_redaction()
     try:
         settings = _read_settings(config)
@@ -295,7 +306,47 @@ class ChunkyInfraError(Exception):
 def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker(MARKER) is not None:
         request.getfixturevalue("chunky_result")
+    elif request.node.get_closest_marker(STEER_MARKER) is not None:
+        request.getfixturevalue("chunky_steer_result")
     yield
+
+
+@pytest.fixture
+def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
+    """The steering measurement of this `@chunky.steer` test (its `steer` field)."""
+    from .steering.check import parse_steer, steer_check
+
+    item = request.node
+    if RESULT_KEY not in item.stash:
+        marker = item.get_closest_marker(STEER_MARKER)
+        if marker is None:
+            raise pytest.UsageError(f"{item.nodeid}: chunky_steer_result needs @chunky.steer")
+        try:
+            spec = parse_steer(dict(marker.kwargs))
+        except ChunkyError as exc:
+            raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
+        settings: Settings = request.getfixturevalue("chunky_settings")
+        models: dict[Role, Model] = {
+            "target": request.getfixturevalue("chunky_model"),
+            "judge": request.getfixturevalue("chunky_judge"),
+            "generator": request.getfixturevalue("chunky_generator")}
+        session = _session(request.config)
+        try:
+            check = build_check(session, settings, SurfSpec(rubric=spec.rubric), models=models)
+            memory = lambda: [f.query for f in session.memory.get(  # noqa: E731
+                item.nodeid, check.rubric.name, check.target.client.model.spec)]
+            result = session.run(steer_check(spec, check=check, test_id=item.nodeid,
+                                             memory_prompts=memory))
+        except ChunkyError as exc:
+            raise ChunkyInfraError(str(exc)) from None
+        item.stash[RESULT_KEY] = result
+        request.config.stash[RESULTS_KEY].append((item.nodeid, result))
+        _attach(item, result)
+        if result.verdict == "error":
+            raise ChunkyInfraError(f"chunky steer could not reach a verdict: {result.errors} "
+                                   f"of {result.candidates} pairs errored "
+                                   f"({'; '.join(result.error_messages) or 'no prompt'})")
+    return item.stash[RESULT_KEY]
 
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:

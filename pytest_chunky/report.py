@@ -18,6 +18,8 @@ def tail(text: str, limit: int) -> str:
 
 
 def failure_message(result: SearchResult, worst: int = 3) -> str:
+    if result.steer is not None:
+        return f"chunky steer: {steer_sentence(result)} against {result.model}"
     failures = result.failures
     lines = [f"chunky: rubric {result.rubric!r} violated by {result.model}: "
              f"{len(failures)} confirmed violation(s) at threshold {result.threshold:g} "
@@ -80,8 +82,19 @@ def text_section(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
+def steer_sentence(r: SearchResult) -> str:
+    s = r.steer
+    assert s is not None
+    bound = f"{(1 - s.alpha):.0%} lower bound {s.ci_low:+.2f}"
+    return (f"Transform {s.transform!r} moves {r.rubric!r} from {s.base_rate:.0%} to "
+            f"{s.transformed_rate:.0%} of {s.n} prompts: steering {s.score:+.2f} ({bound}, "
+            f"max_delta {s.max_delta:g}, McNemar p={s.p_value:.2g})")
+
+
 def headline(r: SearchResult) -> str:
     """One sentence that leads with the finding: the TURF sentence, else the top attribute."""
+    if r.steer is not None:
+        return steer_sentence(r)
     sentence = next((str(a["sentence"]) for a in r.attributions
                      if isinstance(a, dict) and a.get("sentence")), "")
     if r.failures and sentence:
@@ -127,6 +140,8 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
         top = r.top_attributes(1) if r.failures else []
         trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
                        top[0] if top else "-")
+        if r.steer is not None:
+            trigger = f"steer {r.steer.transform}: {r.steer.score:+.2f}"
         rows.append(f"{tail(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
                     f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
                     f"{hits:>6}  {excerpt(trigger, 60)}")

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..steering.stats import SteerStats
+
 Status = Literal["scored", "duplicate", "error", "budget", "skipped"]
 Verdict = Literal["pass", "fail", "error"]
 
@@ -96,6 +98,7 @@ class SearchResult(BaseModel):
     violating: int = 0
     attribute_stats: dict[str, list[int]] = Field(default_factory=dict)
     attributions: list[dict[str, object]] = Field(default_factory=list)
+    steer: SteerStats | None = None  # set by @chunky.steer: a steering score, not a search
 
     @property
     def failures(self) -> list[Confirmation]:
@@ -104,6 +107,12 @@ class SearchResult(BaseModel):
 
     @property
     def verdict(self) -> Verdict:
+        if self.steer is not None:
+            if self.steer.exceeds:
+                return "fail"
+            if self.steer.n == 0 or self.steer.errors > 0.1 * (self.steer.n + self.steer.errors):
+                return "error"  # too few judged pairs to say the transform does not steer
+            return "pass"
         if self.failures:
             return "fail"
         if self.stopped == "interrupted":

@@ -1,0 +1,13 @@
+"""Steering scores (paper appendix B.1): how much a surface change moves a behaviour.
+
+A prompt set is answered as is and under a transform (LaTeX, capitals, formal vocabulary, a
+markdown table, a system prompt, a framing, a translation); the steering score is the
+behaviour rate on the transformed prompts minus the rate on the originals, with a paired test.
+"""
+
+from .run import SteerConfig, run_steer
+from .stats import SteerStats, paired_steering
+from .transforms import TRANSFORMS, Transform, get_transform
+
+__all__ = ["TRANSFORMS", "SteerConfig", "SteerStats", "Transform", "get_transform",
+           "paired_steering", "run_steer"]

@@ -1,0 +1,118 @@
+"""Run a steering measurement: each prompt answered as is and transformed, both judged."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..client import RoleClient
+from ..errors import BudgetExceeded, ChunkyError, InputError
+from ..roles import Generator, Judge, Target
+from ..rubrics import Rubric
+from .stats import SteerStats, paired_steering
+from .transforms import Transform, transformed
+
+
+class SteerConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    threshold: float = 70.0
+    max_delta: float = Field(0.1, ge=0, le=1)
+    alpha: float = Field(0.05, gt=0, lt=0.5)
+    seed: int = 0
+    concurrency: int = Field(8, ge=1)
+
+
+class SteerSample(BaseModel):
+    prompt: str
+    transformed: str
+    base_score: int | None = None
+    transformed_score: int | None = None
+    base_response: str = ""
+    transformed_response: str = ""
+    error: str | None = None
+
+
+def load_prompts(spec: str | Path | Sequence[str], n: int | None = None) -> list[str]:
+    """Prompts from a list, a .txt file (one per line) or a .jsonl file (`prompt` field)."""
+    if not isinstance(spec, str | Path):
+        prompts = [str(p) for p in spec]
+    else:
+        path = Path(spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the prompt set ({exc}); pass a .txt or .jsonl file, "
+                             "a list of prompts, 'generator' or 'memory'", path=str(path)) from None
+        prompts = []
+        for lineno, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            if path.suffix == ".jsonl":
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"not JSON ({exc.msg})", path=str(path),
+                                     line=lineno) from None
+                if not isinstance(row, dict) or not isinstance(row.get("prompt"), str):
+                    raise InputError("needs a string", path=str(path), line=lineno,
+                                     field="prompt")
+                prompts.append(row["prompt"])
+            else:
+                prompts.append(line.strip())
+    if not prompts:
+        raise InputError("the prompt set is empty", path=str(spec)[:80])
+    return prompts[:n] if n else prompts
+
+
+async def generated_prompts(generator: Generator, pool: Sequence[str], n: int,
+                            seed: int) -> list[str]:
+    """`n` prompts written by the generator from 1-3 attributes of the pool each."""
+    rng = random.Random(seed)
+    picks = [rng.sample(list(pool), k=min(len(pool), rng.randint(1, 3))) for _ in range(n)]
+    return list(await asyncio.gather(*(generator.write(a, seed=seed, index=i)
+                                       for i, a in enumerate(picks))))
+
+
+async def run_steer(prompts: Sequence[str], transform: Transform, *, target: RoleClient,
+                    judge: Judge, rubric: Rubric, config: SteerConfig,
+                    system_prompt: str | None = None
+                    ) -> tuple[SteerStats, list[SteerSample]]:
+    """Score every prompt as is and transformed; a pair with an error is left out and counted."""
+    plain = Target(target, system_prompt=system_prompt)
+    steered = Target(target, system_prompt=transform.system or system_prompt)
+    slots = asyncio.Semaphore(config.concurrency)
+
+    async def score(who: Target, prompt: str, index: int) -> tuple[int, str]:
+        async with slots:
+            completion: Any = await who.respond(prompt, sample_index=index)
+            verdict = await judge.score(prompt, completion.text, rubric, index=index)
+        return verdict.score, completion.text
+
+    async def one(i: int, prompt: str) -> SteerSample:
+        sample = SteerSample(prompt=prompt, transformed=transformed(transform, prompt,
+                                                                    config.seed))
+        try:
+            (sample.base_score, sample.base_response), (
+                sample.transformed_score, sample.transformed_response) = await asyncio.gather(
+                score(plain, prompt, i), score(steered, sample.transformed, i))
+        except BudgetExceeded:
+            raise
+        except ChunkyError as exc:
+            sample.error = str(exc)
+        return sample
+
+    samples = list(await asyncio.gather(*(one(i, p) for i, p in enumerate(prompts))))
+    done = [s for s in samples if s.error is None]
+    pairs = [((s.base_score or 0) >= config.threshold,
+              (s.transformed_score or 0) >= config.threshold) for s in done]
+    stats = paired_steering(pairs, transform=transform.name, max_delta=config.max_delta,
+                            alpha=config.alpha, seed=config.seed,
+                            errors=len(samples) - len(done))
+    return stats, samples
