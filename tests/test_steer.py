@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import scipy.stats  # noqa: F401 - loaded before pytester runs: C extensions cannot load twice
 
 from pytest_chunky.errors import ConfigError
 from pytest_chunky.steering import get_transform, paired_steering
