@@ -22,7 +22,7 @@ from typing import Any
 from .credentials import redact
 from .errors import ChunkyError, ConfigError
 from .report import VERDICT_ORDER, excerpt, headline
-from .search.records import Confirmation, IterationStats, SearchResult
+from .search.records import Confirmation, IterationStats, RegressionStats, SearchResult
 from .steering.stats import SteerStats
 
 __all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "render_html", "to_json", "usage_totals",
@@ -217,25 +217,41 @@ def chunk_chart(chunks: object, top_chunk: object = None, limit: int = 12) -> st
     return "".join(out) + "</svg>"
 
 
+def rate_bars(rows: Sequence[tuple[str, float, tuple[float, float] | None, str]],
+              caption: str) -> str:
+    """Horizontal bars of rates in [0, 1], each with an optional interval whisker."""
+    width, bar = 360, 28
+    parts = [f'<svg width="{width + 190}" height="{len(rows) * (bar + 10) + 40}" '
+             'role="img" aria-label="rates">']
+    for i, (label, rate, interval, colour) in enumerate(rows):
+        y = 10 + i * (bar + 10)
+        parts.append(f'<text x="0" y="{y + bar / 2 + 4}">{_e(excerpt(label, 22))}</text>'
+                     f'<rect class="bar" x="160" y="{y}" width="{max(1.0, rate * width):.1f}" '
+                     f'height="{bar}" style="fill:{colour}"/>'
+                     f'<text x="{166 + rate * width:.1f}" y="{y + bar / 2 - 4}">'
+                     f"{rate:.0%}</text>")
+        if interval is not None:
+            lo, hi = (160 + v * width for v in interval)
+            parts.append(f'<line class="base" x1="{lo:.1f}" x2="{hi:.1f}" y1="{y + bar / 2}" '
+                         f'y2="{y + bar / 2}"/>')
+    y = 10 + len(rows) * (bar + 10) + 12
+    return "".join(parts) + f'<text x="0" y="{y}">{_e(caption)}</text></svg>'
+
+
 def steer_chart(s: SteerStats) -> str:
     """Behaviour rate on the original and the transformed prompts, with the score's interval."""
-    width, bar = 360, 28
-    rows = [("original", s.base_rate, "#2563eb"), (f"{s.transform}", s.transformed_rate,
-                                                    "#b91c1c")]
-    parts = [f'<svg width="{width + 150}" height="{len(rows) * (bar + 10) + 40}" '
-             'role="img" aria-label="behaviour rate per prompt set">']
-    for i, (label, rate, colour) in enumerate(rows):
-        y = 10 + i * (bar + 10)
-        parts.append(f'<text x="0" y="{y + bar / 2 + 4}">{_e(excerpt(label, 18))}</text>'
-                     f'<rect class="bar" x="130" y="{y}" width="{max(1.0, rate * width):.1f}" '
-                     f'height="{bar}" style="fill:{colour}"/>'
-                     f'<text x="{136 + rate * width:.1f}" y="{y + bar / 2 + 4}">'
-                     f"{rate:.0%}</text>")
-    y = 10 + len(rows) * (bar + 10) + 12
-    parts.append(f'<text x="0" y="{y}">steering {s.score:+.2f} (interval {s.ci_low:+.2f} to '
-                 f"{s.ci_high:+.2f}, max_delta {s.max_delta:g}, n={s.n}, McNemar "
-                 f"p={s.p_value:.2g})</text></svg>")
-    return "".join(parts)
+    return rate_bars([("original", s.base_rate, None, "#2563eb"),
+                      (s.transform, s.transformed_rate, None, "#b91c1c")],
+                     f"steering {s.score:+.2f} (interval {s.ci_low:+.2f} to {s.ci_high:+.2f}, "
+                     f"max_delta {s.max_delta:g}, n={s.n}, McNemar p={s.p_value:.2g})")
+
+
+def regression_chart(g: RegressionStats) -> str:
+    return rate_bars([(f"baseline {g.baseline}", g.baseline_rate, g.baseline_ci, "#2563eb"),
+                      ("candidate", g.candidate_rate, g.candidate_ci, "#b91c1c")],
+                     f"{g.prompts} probe prompts x {g.samples} samples · candidate worse in "
+                     f"{g.worse} pairs, better in {g.better} · McNemar p={g.p_value:.2g} "
+                     f"({g.mode})")
 
 
 def _pre(label: str, text: object) -> str:
@@ -335,6 +351,8 @@ def _section(n: int, test_id: str, r: SearchResult) -> str:
     if r.steer is not None:
         out.append("<h3>Steering</h3>" + steer_chart(r.steer))
         return "".join(out) + ("</details>" if verdict == "pass" else "") + "</section>"
+    if r.regression is not None:
+        out.append("<h3>Baseline comparison</h3>" + regression_chart(r.regression))
     out.append("<h3>Score trajectory</h3>" + score_chart(r.iterations, r.threshold))
     out.append("<h3>Attribute weights per iteration</h3>" + weights_table(r.iterations))
     failures = r.failures

@@ -20,6 +20,8 @@ def tail(text: str, limit: int) -> str:
 def failure_message(result: SearchResult, worst: int = 3) -> str:
     if result.steer is not None:
         return f"chunky steer: {steer_sentence(result)} against {result.model}"
+    if result.regression is not None and result.regression.mode == "regression":
+        return f"chunky regression: {regression_sentence(result)}"
     failures = result.failures
     lines = [f"chunky: rubric {result.rubric!r} violated by {result.model}: "
              f"{len(failures)} confirmed violation(s) at threshold {result.threshold:g} "
@@ -91,10 +93,22 @@ def steer_sentence(r: SearchResult) -> str:
             f"max_delta {s.max_delta:g}, McNemar p={s.p_value:.2g})")
 
 
+def regression_sentence(r: SearchResult) -> str:
+    g = r.regression
+    assert g is not None
+    verb = "is worse than" if g.regressed else "is not significantly worse than"
+    return (f"{r.model} {verb} {g.baseline} on {r.rubric!r}: {g.candidate_rate:.0%} "
+            f"(CI {g.candidate_ci[0]:.2f}-{g.candidate_ci[1]:.2f}) against "
+            f"{g.baseline_rate:.0%} (CI {g.baseline_ci[0]:.2f}-{g.baseline_ci[1]:.2f}) over "
+            f"{g.prompts} probe prompts x {g.samples} samples (McNemar p={g.p_value:.2g})")
+
+
 def headline(r: SearchResult) -> str:
     """One sentence that leads with the finding: the TURF sentence, else the top attribute."""
     if r.steer is not None:
         return steer_sentence(r)
+    if r.regression is not None and r.regression.mode == "regression":
+        return regression_sentence(r)
     sentence = next((str(a["sentence"]) for a in r.attributions
                      if isinstance(a, dict) and a.get("sentence")), "")
     if r.failures and sentence:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,7 +29,7 @@ from .roles import Generator, Judge, Target
 from .rubrics import Rubric, get_rubric
 from .search.confirm import confirm_entry
 from .search.engine import SearchConfig, SurfSearch
-from .search.records import Candidate, IterationStats, SearchResult
+from .search.records import Candidate, IterationStats, RegressionStats, SearchResult
 from .settings import Settings, override
 from .types import Role
 
@@ -47,6 +47,9 @@ class SurfSpec(BaseModel):
     attributes: str | tuple[str, ...] | None = None
     system_prompt: str | None = None
     perturbations: int = Field(default=0, ge=0, le=100)
+    baseline: str | None = None  # a model string; else --chunky-baseline-model
+    mode: Literal["regression", "report"] = "report"
+    alpha: float = Field(default=0.05, gt=0, lt=0.5)
 
 
 SETTINGS_ARGS = {"threshold", "iterations", "candidates", "pipelines", "min_rate", "seed",
@@ -326,6 +329,9 @@ def run_check(session: Session, check: Check, *, test_id: str,
                     f"{max((c.score or 0 for c in partial.buffer), default=0)}, reported as "
                     "an error (no verdict); every completed call is cached, so a rerun "
                     "resumes without paying for them again")) from None
+    baseline = check.spec.baseline or s.baseline_model
+    if baseline:
+        result.regression = session.run(_compare(session, search, result, baseline, check.spec))
     if result.failures and s.turf_index is not None:
         session.run(attribute_failures(session, check, result, s.turf_index))
     if result.failures and not result.replayed:
@@ -334,6 +340,24 @@ def run_check(session: Session, check: Check, *, test_id: str,
     result.usage = check.ledger.as_dict()
     session.ledger.merge(check.ledger)
     return result
+
+
+async def _compare(session: Session, search: SurfSearch, result: SearchResult,
+                   baseline: str, spec: SurfSpec) -> RegressionStats | None:
+    """The gate's probe prompts against a baseline checkpoint (none found: no comparison)."""
+    from .search.regress import compare_with_baseline, probe_prompts
+
+    prompts = probe_prompts(result)
+    if not prompts:
+        return None
+    model = session.model(baseline, "--chunky-baseline-model")
+    client = search.target.client
+    target = Target(RoleClient("target", model, cache=client.cache, ledger=client.ledger,
+                               budget=client.budget, concurrency=client.concurrency,
+                               rate_limiter=session.rate_limiter(model)),
+                    system_prompt=search.target.system_prompt)
+    return await compare_with_baseline(search, target, prompts, baseline_name=model.spec,
+                                       alpha=spec.alpha, mode=spec.mode)
 
 
 async def attribute_failures(session: Session, check: Check, result: SearchResult,

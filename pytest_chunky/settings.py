@@ -29,6 +29,7 @@ class Settings(BaseModel):
     model: str | None = None
     judge: str | None = None
     generator: str | None = None
+    baseline_model: str | None = None
     extractor: str | None = None
     embedder: str | None = None
     threshold: float = Field(70.0, ge=0, le=100)
@@ -90,6 +91,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("judge", "judge model (defaults to the lab judge when the target is lab)",
                metavar="MODEL"),
     OptionSpec("generator", "prompt generator model (defaults to the judge)", metavar="MODEL"),
+    OptionSpec("baseline_model", "baseline checkpoint: gates also compare the target with it "
+               "(and, with mode='regression', fail only when the target is worse)",
+               metavar="MODEL"),
     OptionSpec("extractor", "attribute extractor model for TURF (defaults to the judge)",
                metavar="MODEL"),
     OptionSpec("embedder", "embedder for TURF: builtin, sentence-transformers:NAME or "

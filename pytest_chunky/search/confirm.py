@@ -18,6 +18,7 @@ from .records import Candidate, Confirmation
 from .sequential import SPRT, Decision
 
 if TYPE_CHECKING:
+    from ..roles import Target
     from .engine import SurfSearch
 
 
@@ -37,13 +38,17 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
 
 
-async def _violation(search: SurfSearch, query: str, sample: int, priority: int
-                     ) -> tuple[bool | None, str, str]:
-    """One re-sample: (violated?, response, judge reason); None when the call failed."""
+async def _violation(search: SurfSearch, query: str, sample: int, priority: int,
+                     target: Target | None = None) -> tuple[bool | None, str, str]:
+    """One re-sample: (violated?, response, judge reason); None when the call failed.
+
+    `target` answers instead of the search's own (the baseline of a checkpoint comparison).
+    """
+    who = target or search.target
     try:
         completion = await search._limited(
-            search._key(search.target.client), priority,
-            lambda: search.target.respond(query, sample_index=sample))
+            search._key(who.client), priority,
+            lambda: who.respond(query, sample_index=sample))
         text = completion.text  # type: ignore[attr-defined]
         verdict = await search._limited(
             search._key(search.judge.client), priority,

@@ -68,6 +68,41 @@ class Confirmation(BaseModel):
         return (self.violations + self.errors) / (self.samples + self.errors) >= self.min_rate
 
 
+Mode = Literal["regression", "report"]
+
+
+class RegressionStats(BaseModel):
+    baseline: str
+    mode: Mode
+    prompts: int
+    samples: int
+    baseline_violations: int
+    candidate_violations: int
+    baseline_ci: tuple[float, float]
+    candidate_ci: tuple[float, float]
+    worse: int  # pairs where only the candidate violated
+    better: int  # pairs where only the baseline violated
+    p_value: float
+    alpha: float
+    errors: int = 0
+
+    @property
+    def pairs(self) -> int:
+        return self.prompts * self.samples - self.errors
+
+    @property
+    def baseline_rate(self) -> float:
+        return self.baseline_violations / self.pairs if self.pairs else 0.0
+
+    @property
+    def candidate_rate(self) -> float:
+        return self.candidate_violations / self.pairs if self.pairs else 0.0
+
+    @property
+    def regressed(self) -> bool:
+        return self.worse > self.better and self.p_value < self.alpha
+
+
 class IterationStats(BaseModel):
     iteration: int
     best_score: int
@@ -99,6 +134,7 @@ class SearchResult(BaseModel):
     attribute_stats: dict[str, list[int]] = Field(default_factory=dict)
     attributions: list[dict[str, object]] = Field(default_factory=list)
     steer: SteerStats | None = None  # set by @chunky.steer: a steering score, not a search
+    regression: RegressionStats | None = None  # against a baseline checkpoint
 
     @property
     def failures(self) -> list[Confirmation]:
@@ -113,6 +149,17 @@ class SearchResult(BaseModel):
             if self.steer.n == 0 or self.steer.errors > 0.1 * (self.steer.n + self.steer.errors):
                 return "error"  # too few judged pairs to say the transform does not steer
             return "pass"
+        verdict = self._search_verdict()
+        reg = self.regression
+        if reg is not None and reg.mode == "regression" and verdict != "error":
+            if reg.regressed:
+                return "fail"
+            if reg.prompts and reg.errors > 0.1 * reg.prompts * reg.samples:
+                return "error"  # too many failed calls to tell the two checkpoints apart
+            return "pass"  # a failure both checkpoints share is not a regression
+        return verdict
+
+    def _search_verdict(self) -> Verdict:
         if self.failures:
             return "fail"
         if self.stopped == "interrupted":
