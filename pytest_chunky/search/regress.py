@@ -3,7 +3,8 @@
 A gate that fails because a behaviour exists says nothing about whether this checkpoint made
 it worse. Here each probe prompt (the gate's confirmed failures and its buffer) is sampled k
 times from both models with the same sample indices and judged by the same judge; the pairs
-(baseline violated, candidate violated) go into an exact one-sided McNemar test. With
+(baseline violated, candidate violated) go into an exact one-sided McNemar test (valid
+because, given the prompt, each model's samples are independent draws). With
 mode="regression" the gate fails only when the candidate is significantly worse.
 """
 
