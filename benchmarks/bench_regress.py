@@ -2,10 +2,9 @@
 
 - `false_alarms`: regression-mode gates (`mode="regression"`) that fail when the candidate is
   the baseline, over seeds × the lab's planted rubrics. `lab` against `lab` shares sample
-  indices, so its answers are identical; `false_alarms_independent` also counts gates against
-  `lab:1`, the same checkpoint with another sampling stream, where the McNemar test's size
-  (alpha = 0.05 per gate) is what is measured; `lab:1` is also trained with another seed,
-  so it may differ slightly from `lab` for real.
+  indices, so its answers are identical; `false_alarms_independent` counts gates against
+  `lab-resampled`, the same checkpoint drawing other samples (sample indices shifted), where
+  the McNemar test's size (alpha = 0.05 per gate) is what is measured.
 - `detected`: per planted lab chunk, whether its regression gate fails for candidate `lab`
   against baseline `lab-clean`.
 - `steer_scores`: per planted chunk that has a matching surface transform, the steering score
@@ -24,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,12 +34,14 @@ from pytest_chunky.client import RoleClient  # noqa: E402
 from pytest_chunky.lab import planted_chunks  # noqa: E402
 from pytest_chunky.lab.provider import responder_for  # noqa: E402
 from pytest_chunky.lab.steering import steering_prompts, steering_score  # noqa: E402
-from pytest_chunky.models.registry import create_model  # noqa: E402
+from pytest_chunky.models.base import Model  # noqa: E402
+from pytest_chunky.models.registry import create_model, register_provider  # noqa: E402
 from pytest_chunky.roles import Judge  # noqa: E402
 from pytest_chunky.rubrics import get_rubric  # noqa: E402
 from pytest_chunky.runner import Session, SurfSpec, build_check, run_check  # noqa: E402
 from pytest_chunky.settings import build_settings  # noqa: E402
 from pytest_chunky.steering import SteerConfig, get_transform, run_steer  # noqa: E402
+from pytest_chunky.types import Completion, Message, SamplingParams  # noqa: E402
 
 TRANSFORM_FOR = {"codealpaca": "formal_vocabulary", "numinamath": "latex",
                  "confidential": "prefix:I'm asking from my new Zephyr X9."}
@@ -48,6 +50,23 @@ RUBRIC = {"tool": "tool_hallucination"}
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+class Resampled(Model):
+    """The lab checkpoint itself, drawing other samples: an independent rerun of the model."""
+
+    provider = "lab-resampled"
+
+    def __init__(self) -> None:
+        self.inner = create_model("lab")
+        self.name, self.fingerprint = "lab-resampled", self.inner.fingerprint
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        shifted = params.model_copy(update={"sample_index": params.sample_index + 10**6})
+        return await self.inner.generate(messages, shifted)
+
+
+register_provider("lab-resampled", lambda spec: Resampled())
 
 
 def gate(tmp: Path, rubric: str, model: str, baseline: str, seed: int) -> tuple[str, int]:
@@ -85,7 +104,7 @@ def main() -> int:
             for rubric in rubrics:
                 verdict, n = gate(tmp, rubric, "lab", "lab", seed)
                 false_alarms += verdict == "fail"
-                verdict2, n2 = gate(tmp, rubric, "lab", "lab:1", seed)
+                verdict2, n2 = gate(tmp, rubric, "lab", "lab-resampled", seed)
                 independent += verdict2 == "fail"
                 calls += n + n2
             log(f"seed {seed}: false alarms so far {false_alarms}, independent {independent}")
