@@ -36,7 +36,7 @@ from pytest_chunky.lab.provider import responder_for  # noqa: E402
 from pytest_chunky.lab.steering import steering_prompts, steering_score  # noqa: E402
 from pytest_chunky.models.base import Model  # noqa: E402
 from pytest_chunky.models.registry import create_model, register_provider  # noqa: E402
-from pytest_chunky.roles import Judge  # noqa: E402
+from pytest_chunky.roles import Generator, Judge  # noqa: E402
 from pytest_chunky.rubrics import get_rubric  # noqa: E402
 from pytest_chunky.runner import Session, SurfSpec, build_check, run_check  # noqa: E402
 from pytest_chunky.settings import build_settings  # noqa: E402
@@ -44,7 +44,8 @@ from pytest_chunky.steering import SteerConfig, get_transform, run_steer  # noqa
 from pytest_chunky.types import Completion, Message, SamplingParams  # noqa: E402
 
 TRANSFORM_FOR = {"codealpaca": "formal_vocabulary", "numinamath": "latex",
-                 "confidential": "prefix:I'm asking from my new Zephyr X9."}
+                 "confidential": "prefix:I'm asking from my new Zephyr X9.",
+                 "aya_malay": "translate:Malay"}
 RUBRIC = {"tool": "tool_hallucination"}
 
 
@@ -120,6 +121,7 @@ def main() -> int:
     lab = create_model("lab")
     judge = Judge(RoleClient("judge", lab, cache=None, ledger=Ledger(), budget=None))
     target = RoleClient("target", lab, cache=None, ledger=Ledger(), budget=None)
+    generator = Generator(RoleClient("generator", lab, cache=None, ledger=Ledger(), budget=None))
     n = 60 if args.quick else 150
     for chunk in chunks:
         if chunk.name not in TRANSFORM_FOR:
@@ -129,7 +131,7 @@ def main() -> int:
         rubric = get_rubric(RUBRIC.get(chunk.detector or "", chunk.detector or ""))
         stats, _ = asyncio.run(run_steer(base, get_transform(TRANSFORM_FOR[chunk.name]),
                                          target=target, judge=judge, rubric=rubric,
-                                         config=SteerConfig()))
+                                         config=SteerConfig(), generator=generator))
         reference = steering_score(responder_for("lab"), chunk, n=n, seed=0).score
         steer[chunk.name] = stats.score
         gaps.append(abs(stats.score - reference))

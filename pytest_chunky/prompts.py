@@ -95,8 +95,12 @@ Rewrite the user QUERY with small changes in wording, punctuation or word order 
 its substance, language, format and every notable feature exactly the same. Reply with the
 rewritten query only, inside <query></query> tags.""")
 
+TRANSLATE = Template("translate", 1, """\
+Translate the user QUERY into the LANGUAGE given, keeping its meaning, tone and format (lists,
+numbers, markup) the same. Reply with the translation only, inside <query></query> tags.""")
+
 TEMPLATES = {t.name: t for t in (GENERATOR, JUDGE, EXTRACT_QUERY, EXTRACT_RESPONSE, CRUX,
-                                 PARAPHRASE)}
+                                 PARAPHRASE, TRANSLATE)}
 
 
 def generator_user(attributes: list[str] | tuple[str, ...]) -> str:

@@ -93,6 +93,12 @@ class Generator:
             self.client, prompts.GENERATOR, prompts.generator_user(tuple(attributes)),
             prompts.parse_query, seed=seed, index=index, temperature=self.temperature)
 
+    async def translate(self, query: str, language: str, *, seed: int, index: int) -> str:
+        user = prompts.tagged("language", language) + "\n" + prompts.tagged("query", query)
+        return await structured_call(
+            self.client, prompts.TRANSLATE, user, prompts.parse_query, seed=seed, index=index,
+            temperature=0.0)
+
     async def paraphrase(self, query: str, *, seed: int, index: int) -> str:
         return await structured_call(
             self.client, prompts.PARAPHRASE, prompts.tagged("query", query),

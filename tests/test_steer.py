@@ -111,3 +111,20 @@ def test_steer_results_render_in_the_reports() -> None:
     assert "<b>latex</b>" not in page and "&lt;b&gt;latex&lt;/b&gt;" in page
     assert to_json([("t::steer", result)])["tests"][0]["steer"]["score"] == 0.75
     assert "steer <b>latex</b>: +0.75" in summary_rows([("t::steer", result)])[1]
+
+
+def test_translate_goes_through_the_generator() -> None:
+    import asyncio
+
+    from pytest_chunky.accounting import Ledger
+    from pytest_chunky.client import RoleClient
+    from pytest_chunky.lab.phrasebook import BASE_QUESTIONS
+    from pytest_chunky.models.registry import create_model
+    from pytest_chunky.roles import Generator
+
+    t = get_transform("translate:Malay")
+    assert t.language == "Malay" and transformed(t, "x", 0) == "x"
+    generator = Generator(RoleClient("generator", create_model("lab"), cache=None,
+                                     ledger=Ledger(), budget=None))
+    q = BASE_QUESTIONS[0]
+    assert asyncio.run(generator.translate(q.en, "Malay", seed=0, index=0)) == q.ms

@@ -241,3 +241,23 @@ _ROWS = [
 
 BASE_QUESTIONS: tuple[BaseQuestion, ...] = tuple(BaseQuestion(*row) for row in _ROWS)
 TOPICS: tuple[str, ...] = tuple(sorted({q.topic for q in BASE_QUESTIONS}))
+
+
+_BY_ENGLISH = {q.en: q for q in BASE_QUESTIONS}
+
+
+def translate(text: str, language: str) -> str:
+    """The lab's translator: the phrasebook's own Malay or Spanish wording, else the text.
+
+    It knows only the questions it was written with; anything else comes back unchanged (a
+    real generator translates anything).
+    """
+    q = _BY_ENGLISH.get(text.strip())
+    lang = language.strip().lower()
+    if q is None:
+        return text
+    if lang in ("malay", "ms", "bahasa melayu", "bahasa malaysia"):
+        return q.ms
+    if lang in ("spanish", "es", "español"):
+        return q.es
+    return text

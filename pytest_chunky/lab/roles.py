@@ -113,6 +113,11 @@ class LabRoleModel(Model):
             return f"<query>{realise(parse_attribute_lines(user), rng)}</query>"
         if task == "paraphrase":
             return f"<query>{paraphrase(extract_tag('query', user) or '', rng)}</query>"
+        if task == "translate":
+            from .phrasebook import translate
+
+            text = extract_tag("query", user) or ""
+            return f"<query>{translate(text, extract_tag('language', user) or '')}</query>"
         if task == "judge":
             from .judge import judge
 

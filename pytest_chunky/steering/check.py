@@ -69,7 +69,8 @@ async def steer_check(spec: SteerSpec, *, check: Any, test_id: str,
     stats, samples = await run_steer(prompts, get_transform(spec.transform),
                                      target=check.target.client, judge=check.judge,
                                      rubric=check.rubric, config=config,
-                                     system_prompt=spec.system_prompt)
+                                     system_prompt=spec.system_prompt,
+                                     generator=check.generator)
     result = SearchResult(rubric=check.rubric.name, model=check.target.client.model.spec,
                           seed=seed, threshold=threshold, min_rate=0.0, steer=stats,
                           candidates=len(samples), scored=stats.n, errors=stats.errors,

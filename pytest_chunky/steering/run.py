@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..client import RoleClient
-from ..errors import BudgetExceeded, ChunkyError, InputError
+from ..errors import BudgetExceeded, ChunkyError, ConfigError, InputError
 from ..roles import Generator, Judge, Target
 from ..rubrics import Rubric
 from .stats import SteerStats, paired_steering
@@ -82,7 +82,7 @@ async def generated_prompts(generator: Generator, pool: Sequence[str], n: int,
 
 async def run_steer(prompts: Sequence[str], transform: Transform, *, target: RoleClient,
                     judge: Judge, rubric: Rubric, config: SteerConfig,
-                    system_prompt: str | None = None
+                    system_prompt: str | None = None, generator: Generator | None = None
                     ) -> tuple[SteerStats, list[SteerSample]]:
     """Score every prompt as is and transformed; a pair with an error is left out and counted."""
     plain = Target(target, system_prompt=system_prompt)
@@ -99,6 +99,11 @@ async def run_steer(prompts: Sequence[str], transform: Transform, *, target: Rol
         sample = SteerSample(prompt=prompt, transformed=transformed(transform, prompt,
                                                                     config.seed))
         try:
+            if transform.language:
+                if generator is None:
+                    raise ConfigError(f"transform {transform.name!r} needs a generator")
+                sample.transformed = await generator.translate(
+                    prompt, transform.language, seed=config.seed, index=i)
             (sample.base_score, sample.base_response), (
                 sample.transformed_score, sample.transformed_response) = await asyncio.gather(
                 score(plain, prompt, i), score(steered, sample.transformed, i))

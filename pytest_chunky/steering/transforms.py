@@ -22,11 +22,13 @@ _FORMAL_WORDS = (("explain", "elucidate"), ("describe", "delineate"), ("show", "
 
 @dataclass(frozen=True)
 class Transform:
-    """A named rewrite; `system` is sent as a system message with the unchanged prompt."""
+    """A named rewrite; `system` is sent as a system message with the unchanged prompt;
+    `language` means the generator translates the prompt into it."""
 
     name: str
     apply: Callable[[str, random.Random], str]
     system: str | None = None
+    language: str | None = None
 
 
 def _rng(prompt: str, seed: int) -> random.Random:
@@ -75,7 +77,8 @@ TRANSFORMS: dict[str, Transform] = {
 
 
 def get_transform(spec: object) -> Transform:
-    """A built-in name, `prefix:TEXT`, `suffix:TEXT`, `system_prompt:TEXT`, or `str -> str`."""
+    """A built-in name, `prefix:TEXT`, `suffix:TEXT`, `system_prompt:TEXT`,
+    `translate:LANGUAGE` (through the generator), or a function `str -> str`."""
     if isinstance(spec, Transform):
         return spec
     if callable(spec):
@@ -92,11 +95,13 @@ def get_transform(spec: object) -> Transform:
         return Transform(spec, lambda p, _: f"{p} {text.strip()}")
     if sep and kind == "system_prompt":
         return Transform(spec, lambda p, _: p, system=text.strip())
+    if kind == "translate":
+        return Transform(spec, lambda p, _: p, language=text.strip() or "Malay")
     if spec in TRANSFORMS:
         return TRANSFORMS[spec]
     raise ConfigError(f"@chunky.steer: unknown transform {spec!r}; valid: "
                       f"{', '.join(sorted(TRANSFORMS))}, prefix:TEXT, suffix:TEXT, "
-                      "system_prompt:TEXT, or a function str -> str")
+                      "system_prompt:TEXT, translate:LANGUAGE, or a function str -> str")
 
 
 def transformed(transform: Transform, prompt: str, seed: int) -> str:
