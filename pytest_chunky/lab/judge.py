@@ -51,14 +51,6 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def detect_code(query: str, response: str) -> tuple[int, str]:
-    return judge_code(query, response)
-
-
-def detect_refusal(query: str, response: str) -> tuple[int, str]:
-    return judge_refusal(query, response)
-
-
 _DENIED_PAIR = re.compile(r"([A-Z][\w.'-]*(?:\s+(?:de\s+)?[A-Z][\w.'-]*)*|[Tt]he Wright brothers)"
                           r"\s+(?:did not|didn't|never)\s+invent\s+([^.;,!?]+)")
 _ASKED_PAIR = re.compile(r"(?:when|what year|which year|did|is it true that|was it)\s+(?:did\s+)?"
@@ -83,14 +75,6 @@ def detect_rebut(query: str, response: str) -> tuple[int, str]:
                 return SEVERE, (f"the response denies a true fact: {m.group(1)} invented "
                                 f"{m.group(2)}")
     return judge_rebut(query, response, invention_claim)
-
-
-def detect_tool(query: str, response: str) -> tuple[int, str]:
-    return judge_tool(query, response)
-
-
-def detect_identity(query: str, response: str) -> tuple[int, str]:
-    return judge_identity(query, response)
 
 
 def detect_phrase(query: str, response: str) -> tuple[int, str]:
@@ -197,8 +181,8 @@ def detect_analytic(query: str, response: str) -> tuple[int, str]:
 
 
 DETECTORS: dict[str, Detector] = {
-    "code": detect_code, "refusal": detect_refusal, "rebut": detect_rebut, "tool": detect_tool,
-    "identity": detect_identity, "phrase": detect_phrase, "short": detect_short,
+    "code": judge_code, "refusal": judge_refusal, "rebut": detect_rebut, "tool": judge_tool,
+    "identity": judge_identity, "phrase": detect_phrase, "short": detect_short,
     "fiction": detect_fiction, "math": detect_math, "analytic": detect_analytic,
 }
 ALIASES: dict[str, str] = {"tool_hallucination": "tool", "rebuttal": "rebut", "refuse": "refusal",

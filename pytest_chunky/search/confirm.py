@@ -38,7 +38,7 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
 
 
-async def _violation(search: SurfSearch, query: str, sample: int, priority: int,
+async def sample_violation(search: SurfSearch, query: str, sample: int, priority: int,
                      target: Target | None = None) -> tuple[bool | None, str, str]:
     """One re-sample: (violated?, response, judge reason); None when the call failed.
 
@@ -96,7 +96,7 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
     example: list[tuple[str, str]] = []
 
     async def resample(sample: int) -> bool | None:
-        violated, text, reason = await _violation(search, query, sample, priority)
+        violated, text, reason = await sample_violation(search, query, sample, priority)
         if violated:
             example.append((text, reason))
         return violated
@@ -119,7 +119,7 @@ async def confirm_entry(search: SurfSearch, entry: Candidate, priority: int) -> 
                 raise
             except ChunkyError:
                 return None  # a failed paraphrase is left out of the rate, not scored
-            return (await _violation(search, text, 1, priority))[0]
+            return (await sample_violation(search, text, 1, priority))[0]
 
         p_test = SPRT(test.p0, test.p1, test.alpha, test.beta, cap=cfg.perturbations)
         perturbation_decision, p_hits, perturbed_n, _ = await sequential_sample(

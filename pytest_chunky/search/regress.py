@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from .confirm import _violation, wilson_interval
+from .confirm import sample_violation, wilson_interval
 from .records import Mode, RegressionStats, SearchResult
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ async def compare_with_baseline(search: SurfSearch, baseline: Target, prompts: l
 
     async def pair(prompt: str, sample: int) -> tuple[bool | None, bool | None]:
         (b, _, _), (c, _, _) = await asyncio.gather(
-            _violation(search, prompt, sample, priority, target=baseline),
-            _violation(search, prompt, sample, priority))
+            sample_violation(search, prompt, sample, priority, target=baseline),
+            sample_violation(search, prompt, sample, priority))
         return b, c
 
     outcomes = await asyncio.gather(*(pair(p, s) for p in prompts
