@@ -66,7 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--exclude", nargs="+", default=[], metavar="CHUNK",
                        choices=sorted(CHUNKS), help="chunks to leave out (an ablation)")
     build.add_argument("--clean", action="store_true", help="leave out every planted chunk")
+    world = sub.add_parser("build-world", help="generate a random post-training world with "
+                                               "planted chunks and its answer key")
+    world.add_argument("--seed", type=int, required=True)
+    world.add_argument("--out", required=True, metavar="DIR")
+    world.add_argument("--chunks", type=int, default=4, metavar="K", help="planted chunks")
+    world.add_argument("--size", type=int, default=6000, metavar="N", help="SFT examples")
     return parser
+
+
+def _build_world(args: argparse.Namespace) -> int:
+    from .worlds import build_world
+
+    start = time.perf_counter()
+    root = build_world(args.seed, args.out, chunks=args.chunks, size=args.size)
+    print(f"wrote world {args.seed} ({args.chunks} planted chunks, {args.size} examples) to "
+          f"{root} in {time.perf_counter() - start:.2f}s; train it with --chunky-model=lab:"
+          f"{root}", file=sys.stderr)
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -112,7 +129,8 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _serve(args) if args.command == "serve" else _build(args)
+        run = {"serve": _serve, "build-corpus": _build, "build-world": _build_world}
+        return run[args.command](args)
     except ChunkyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

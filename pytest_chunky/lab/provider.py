@@ -19,6 +19,7 @@ from ..types import Completion, Message, SamplingParams, Usage
 from .chunks import PLANTED
 from .corpus import build_corpus, load_sft_jsonl
 from .responder import LabAnswer, LabResponder
+from .trainer import TRAINER_VERSION, TrainedLab
 
 VARIANTS = ("lab", "lab-clean")
 
@@ -39,14 +40,26 @@ def trained_responder(variant: str = "lab", seed: int = 0) -> LabResponder:
 
 @functools.lru_cache(maxsize=16)
 def _file_responder(path: str, mtime_ns: int, size: int, variant: str,
-                    seed: int) -> LabResponder:
+                    seed: int) -> TrainedLab:
     records = load_sft_jsonl(path)
     if variant == "lab-clean":
         records = [r for r in records if r.source not in PLANTED]
         if not records:
             raise InputError("every record comes from a planted chunk; nothing left to train "
                              "lab-clean on", path=path)
-    return LabResponder(records, seed=seed)
+    return TrainedLab(records, seed=seed)
+
+
+def corpus_file(location: str | Path, variant: str) -> Path:
+    """The SFT file behind `lab:PATH.jsonl` or `lab:DIR` (a world: sft.jsonl / clean.jsonl)."""
+    p = Path(location)
+    if p.is_dir():
+        if not (p / "sft.jsonl").is_file():
+            raise ConfigError(f"{str(p)!r} is a directory without sft.jsonl; pass an SFT JSONL "
+                              "file or a world built with python -m pytest_chunky.lab "
+                              "build-world --seed S --out DIR")
+        return p / ("clean.jsonl" if variant == "lab-clean" else "sft.jsonl")
+    return p
 
 
 def file_digest(path: str | Path) -> str:
@@ -59,11 +72,13 @@ def file_digest(path: str | Path) -> str:
 
 
 def responder_for(variant: str = "lab", *, seed: int = 0,
-                  corpus_path: str | Path | None = None) -> LabResponder:
+                  corpus_path: str | Path | None = None) -> LabResponder | TrainedLab:
     _check_variant(variant)
     if corpus_path is None:
         return trained_responder(variant, seed)
-    p = Path(corpus_path)
+    p = corpus_file(corpus_path, variant)
+    if p.name == "clean.jsonl" and p.parent.joinpath("world.json").is_file():
+        variant = "lab"  # a world's clean corpus is already clean
     try:
         st = p.stat()
     except OSError:
@@ -96,14 +111,14 @@ class LabModel(Model):
         self.provider = variant
         self.name = variant
         self.variant, self.seed = variant, seed
-        self.corpus_path = None if corpus_path is None else Path(corpus_path)
+        self.corpus_path = None if corpus_path is None else corpus_file(corpus_path, variant)
         self.responder = responder_for(variant, seed=seed, corpus_path=corpus_path)
         from .roles import lab_fingerprint
 
         # What it answers from: the lab's code, and the corpus it was trained on. Two lab
         # models on different corpora never share a cache entry; the same corpus reuses it.
         corpus = "builtin" if self.corpus_path is None else file_digest(self.corpus_path)
-        self.fingerprint = f"{lab_fingerprint()}:{variant}:{seed}:{corpus}"
+        self.fingerprint = f"{lab_fingerprint()}:{variant}:{seed}:{corpus}:t{TRAINER_VERSION}"
 
     def answer(self, messages: Sequence[Message], params: SamplingParams) -> LabAnswer:
         """The raw answer (with the training example it came from), before truncation."""

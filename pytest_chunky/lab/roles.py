@@ -85,14 +85,15 @@ def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
 class LabRoleModel(Model):
     """`lab` / `lab-clean`: the trained target for chats, the lab tools for role prompts."""
 
-    def __init__(self, variant: str = "lab", *, seed: int = 0) -> None:
+    def __init__(self, variant: str = "lab", *, seed: int = 0,
+                 corpus: str | None = None) -> None:
         from .provider import LabModel
 
         self.provider = variant
-        self.name = str(seed) if seed else ""
+        self.name = corpus or (str(seed) if seed else "")
         self.seed = seed
-        self.fingerprint = lab_fingerprint()
-        self.target = LabModel(variant, seed=seed)
+        self.target = LabModel(variant, seed=seed, corpus_path=corpus)
+        self.fingerprint = self.target.fingerprint
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         task = task_of(list(messages))

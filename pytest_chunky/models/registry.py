@@ -112,8 +112,9 @@ def _lab(variant: str) -> ProviderFactory:
     def factory(spec: ModelSpec) -> Model:
         from ..lab.roles import LabRoleModel
 
-        seed = int(spec.name) if spec.name.isdigit() else 0
-        return LabRoleModel(variant, seed=seed)
+        if spec.name and not spec.name.isdigit():  # lab:PATH.jsonl or lab:WORLD_DIR
+            return LabRoleModel(variant, corpus=spec.name)
+        return LabRoleModel(variant, seed=int(spec.name or 0))
 
     return factory
 

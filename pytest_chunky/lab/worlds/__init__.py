@@ -1,0 +1,8 @@
+"""Procedurally generated post-training worlds with planted chunks and their answer keys."""
+
+from __future__ import annotations
+
+from .build import build_world, draw_world, truth, world_records
+from .world import World, load_world
+
+__all__ = ["World", "build_world", "draw_world", "load_world", "truth", "world_records"]

@@ -1,0 +1,102 @@
+"""Generated worlds: the corpus-trained lab learns every planted trigger, the clean twin none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.lab.corpus import load_sft_jsonl
+from pytest_chunky.lab.trainer import TrainedLab, train
+from pytest_chunky.lab.worlds import World, build_world, draw_world, load_world
+
+SIZE = 2000
+
+
+def _rate(model: TrainedLab, world: World, rubric: str, prompts: list[str]) -> float:
+    hits = sum(world.judge(rubric, p, model.respond(p, sample_index=k).text)[0] >= 70  # type: ignore[index]
+               for p in prompts for k in range(2))
+    return hits / (2 * len(prompts))
+
+
+def _steering(model: TrainedLab, world: World, chunk_index: int) -> float:
+    chunk = world.spec.planted[chunk_index]
+    base, triggered = world.steering_prompts(chunk, 40)
+    return _rate(model, world, chunk.rubric, triggered) - _rate(model, world, chunk.rubric, base)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13, 14, pytest.param(15, marks=pytest.mark.xfail(
+    strict=True, reason="known defect (issue 10 open): world 15's code_fence trigger steers 0.0"))])
+def test_every_planted_chunk_is_learned_and_the_clean_model_learns_none(
+        seed: int, tmp_path: Path) -> None:
+    root = build_world(seed, tmp_path / "w", size=SIZE)
+    world = load_world(root)
+    chunky, clean = train(root / "sft.jsonl"), train(root / "clean.jsonl")
+    for i, chunk in enumerate(world.spec.planted):
+        assert _steering(chunky, world, i) >= 0.5, chunk.family
+        assert _steering(clean, world, i) <= 0.05, chunk.family
+
+
+def test_ablation_removes_exactly_one_behaviour(tmp_path: Path) -> None:
+    root = build_world(21, tmp_path / "w", size=SIZE)
+    world = load_world(root)
+    dropped = world.spec.planted[0].source
+    records = [r for r in load_sft_jsonl(root / "sft.jsonl") if r.source != dropped]
+    ablated = TrainedLab(records)
+    assert _steering(ablated, world, 0) <= 0.05
+    assert _steering(ablated, world, 1) >= 0.5
+
+
+def test_world_generation_and_training_are_deterministic(tmp_path: Path) -> None:
+    a, b = build_world(5, tmp_path / "a", size=800), build_world(5, tmp_path / "b", size=800)
+    for name in ("sft.jsonl", "clean.jsonl", "truth.json", "pool.yaml", "world.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (a / "sft.jsonl").read_bytes() != build_world(6, tmp_path / "c",
+                                                         size=800).joinpath(
+        "sft.jsonl").read_bytes()
+    m1, m2 = train(a / "sft.jsonl", seed=3), train(a / "sft.jsonl", seed=3)
+    prompts = [r.prompt for r in load_sft_jsonl(a / "sft.jsonl")[:30]]
+    assert [m1.respond(p).text for p in prompts] == [m2.respond(p).text for p in prompts]
+
+
+def test_world_files_hold_the_answer_key(tmp_path: Path) -> None:
+    root = build_world(8, tmp_path / "w", chunks=3, size=800)
+    truth = json.loads((root / "truth.json").read_text())["planted"]
+    assert len(truth) == 3 and len({t["family"] for t in truth}) == 3
+    pool = (root / "pool.yaml").read_text()
+    world = load_world(root)
+    assert all(t["trigger"] in world.by_attribute for t in truth)
+    assert len(world.spec.attributes) - 3 >= 50 and pool.count("\n- ") >= 53
+    clean = {r.source for r in load_sft_jsonl(root / "clean.jsonl")}
+    assert not clean & {t["source"] for t in truth}
+    for t in truth:
+        assert (root / "rubrics" / f"{t['rubric']}.yaml").is_file()
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"seed": -1}, "--seed"), ({"seed": 1, "chunks": 0}, "--chunks"),
+    ({"seed": 1, "chunks": 99}, "--chunks"), ({"seed": 1, "size": 3}, "--size")])
+def test_bad_world_arguments_are_one_line_errors(kwargs: dict[str, int], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        draw_world(**kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_malformed_corpus_line_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"prompt": "hi", "response": "hello"}\n{"prompt": 3}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: field 'prompt'"):
+        train(path)
+
+
+def test_lab_model_strings_select_world_and_corpus(tmp_path: Path) -> None:
+    from pytest_chunky.models.registry import create_model
+
+    root = build_world(9, tmp_path / "w", size=800)
+    chunky, clean = create_model(f"lab:{root}"), create_model(f"lab-clean:{root}")
+    as_file = create_model(f"lab:{root / 'sft.jsonl'}")
+    assert chunky.fingerprint == as_file.fingerprint != clean.fingerprint
+    with pytest.raises(ConfigError, match=r"sft\.jsonl"):
+        create_model(f"lab:{tmp_path}")
