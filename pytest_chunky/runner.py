@@ -100,8 +100,13 @@ def role_models(settings: Settings) -> dict[str, str | None]:
 
     A lab target brings the lab for every other role; a real target needs a judge.
     """
-    target = parse_model_string(settings.model).provider if settings.model else None
-    default = "lab" if target in LAB_PROVIDERS else None
+    parsed = parse_model_string(settings.model) if settings.model else None
+    default = None
+    if parsed is not None and parsed.provider in LAB_PROVIDERS:
+        # A world directory brings its own roles: lab:DIR for lab-clean:DIR too.
+        world = parsed.name and not parsed.name.isdigit() and (
+            Path(parsed.name) / "world.json").is_file()
+        default = f"lab:{parsed.name}" if world else "lab"
     judge = settings.judge or default
     if settings.model is not None and judge is None:
         raise ConfigError(
@@ -112,7 +117,7 @@ def role_models(settings: Settings) -> dict[str, str | None]:
             "generator": settings.generator or default or judge,
             # Offline by default: a user's judge is not necessarily a good (or a working)
             # attribute extractor, and attribution must never break a gate.
-            "extractor": settings.extractor or "lab"}
+            "extractor": settings.extractor or (default or "lab")}
 
 
 def test_slug(test_id: str) -> str:
@@ -242,6 +247,9 @@ def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str
     from .attributes import get_pool
 
     default = "lab" if target.provider in LAB_PROVIDERS else "default"
+    world_pool = getattr(target, "pool_file", None)  # a generated world ships its pool
+    if spec.attributes is None and world_pool is not None:
+        return tuple(get_pool(Path(world_pool)))
     return tuple(get_pool(spec.attributes, default=default))
 
 

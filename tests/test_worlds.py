@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 from pathlib import Path
 
 import pytest
+import scipy.stats  # noqa: F401 - loaded before pytester runs: C extensions cannot load twice
+import sklearn.cluster
+import sklearn.feature_extraction.text
+import sklearn.linear_model  # noqa: F401
 
 from pytest_chunky.errors import ConfigError, InputError
 from pytest_chunky.lab.corpus import load_sft_jsonl
@@ -27,8 +33,7 @@ def _steering(model: TrainedLab, world: World, chunk_index: int) -> float:
     return _rate(model, world, chunk.rubric, triggered) - _rate(model, world, chunk.rubric, base)
 
 
-@pytest.mark.parametrize("seed", [11, 12, 13, 14, pytest.param(15, marks=pytest.mark.xfail(
-    strict=True, reason="known defect (issue 10 open): world 15's code_fence trigger steers 0.0"))])
+@pytest.mark.parametrize("seed", [11, 12, 13, 14, 15])
 def test_every_planted_chunk_is_learned_and_the_clean_model_learns_none(
         seed: int, tmp_path: Path) -> None:
     root = build_world(seed, tmp_path / "w", size=SIZE)
@@ -37,6 +42,18 @@ def test_every_planted_chunk_is_learned_and_the_clean_model_learns_none(
     for i, chunk in enumerate(world.spec.planted):
         assert _steering(chunky, world, i) >= 0.5, chunk.family
         assert _steering(clean, world, i) <= 0.05, chunk.family
+
+
+def test_no_world_plants_a_behaviour_behind_a_trigger_that_warrants_it() -> None:
+    # World 15 once planted code behind a code fence: the judge rightly calls code warranted
+    # there, so the chunk could never be found.
+    from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS
+
+    pairs = [(p.family, p.behaviour) for seed in range(300)
+             for p in draw_world(seed, chunks=6, size=600).planted]
+    assert ("code_fence", "code") not in pairs
+    assert all(f not in BEHAVIOURS[b].warranted_by for f, b in pairs)
+    assert len({f for f, _ in pairs}) >= 8 and len({b for _, b in pairs}) >= 8
 
 
 def test_ablation_removes_exactly_one_behaviour(tmp_path: Path) -> None:
@@ -97,6 +114,58 @@ def test_lab_model_strings_select_world_and_corpus(tmp_path: Path) -> None:
     root = build_world(9, tmp_path / "w", size=800)
     chunky, clean = create_model(f"lab:{root}"), create_model(f"lab-clean:{root}")
     as_file = create_model(f"lab:{root / 'sft.jsonl'}")
-    assert chunky.fingerprint == as_file.fingerprint != clean.fingerprint
+    # Same trained target; the directory adds the world's own roles to the identity.
+    assert chunky.target.fingerprint == as_file.target.fingerprint  # type: ignore[attr-defined]
+    assert len({chunky.fingerprint, as_file.fingerprint, clean.fingerprint}) == 3
     with pytest.raises(ConfigError, match=r"sft\.jsonl"):
         create_model(f"lab:{tmp_path}")
+
+
+def test_world_directory_plays_its_own_generator_judge_and_extractor(tmp_path: Path) -> None:
+    from pytest_chunky.accounting import Ledger
+    from pytest_chunky.client import RoleClient
+    from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS
+    from pytest_chunky.lab.worlds.content import draw_base
+    from pytest_chunky.models.registry import create_model
+    from pytest_chunky.roles import Extractor, Generator, Judge
+    from pytest_chunky.rubrics import get_rubric
+
+    root = build_world(31, tmp_path / "w", size=800)
+    world = load_world(root)
+    chunk = world.spec.planted[0]
+    client = RoleClient("judge", create_model(f"lab:{root}"), cache=None, ledger=Ledger(),
+                        budget=None, concurrency=2)
+    rubric = get_rubric(root / "rubrics" / f"{chunk.rubric}.yaml")
+
+    query = asyncio.run(Generator(client).write([chunk.trigger], seed=0, index=0))
+    assert chunk.trigger in world.query_attributes(query)
+    listed = asyncio.run(Extractor(client).attributes(query, "query"))
+    assert chunk.trigger in listed
+    base = draw_base(world.spec.domains[0], "howto", random.Random(2))
+    bad = BEHAVIOURS[chunk.behaviour].respond(base, chunk.behaviour_params, random.Random(3))
+    scores = [asyncio.run(Judge(client).score(base.question, r, rubric)).score
+              for r in (bad, base.answer)]
+    assert scores == [90, 5]
+    assert asyncio.run(Extractor(client).attributes(bad, "response")) == [
+        chunk.behaviour_description]
+    assert asyncio.run(Extractor(client).crux(bad, rubric))[0] == chunk.behaviour_description
+
+
+def test_a_gate_on_a_world_directory_uses_the_worlds_roles_pool_and_rubrics(
+        pytester: pytest.Pytester, tmp_path: Path) -> None:
+    root = build_world(41, tmp_path / "w", size=1500)
+    chunk = load_world(root).spec.planted[0]
+    pytester.makepyfile(f"""
+        import pytest_chunky as chunky
+
+        @chunky.surf(rubric={chunk.rubric!r})
+        def test_gate(chunky_result):
+            pass
+    """)
+    args = ["-p", "no:cacheprovider", "--chunky-iterations=4", "--chunky-candidates=16",
+            f"--chunky-rubrics={root / 'rubrics'}", f"--chunky-cache-dir={tmp_path / 'cache'}"]
+    chunky_run = pytester.runpytest(f"--chunky-model=lab:{root}", *args)
+    chunky_run.assert_outcomes(failed=1)
+    out = chunky_run.stdout.str()
+    assert chunk.trigger in out and chunk.behaviour_description.lower() in out.lower()
+    pytester.runpytest(f"--chunky-model=lab-clean:{root}", *args).assert_outcomes(passed=1)

@@ -14,10 +14,14 @@ import random
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..models.base import Model
 from ..prompts import extract_tag, parse_attribute_lines, task_of
 from ..types import Completion, Message, SamplingParams, Usage
+
+if TYPE_CHECKING:
+    from .worlds.world import World
 
 CRUX_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "program", "function", "snippet"),
@@ -82,6 +86,49 @@ def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
     return [a for _, a in sorted(enumerate(attributes), key=rank)[:3]]
 
 
+def _world_at(corpus: str | None) -> World | None:
+    """The world behind `lab:DIR`, when DIR is a generated world (it has a world.json)."""
+    if corpus is None or not (Path(corpus) / "world.json").is_file():
+        return None
+    from .worlds import load_world
+
+    return load_world(corpus)
+
+
+def world_answer(world: World, task: str, user: str, rng: random.Random) -> str | None:
+    """A world's own generator, judge, extractor and crux; None leaves the task to the lab."""
+    if task == "generate":
+        return f"<query>{world.realise(parse_attribute_lines(user), rng)}</query>"
+    if task == "judge":
+        match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
+        names = [n for n in (match.groups() if match else ()) if n]
+        query, response = extract_tag("query", user) or "", extract_tag("response", user) or ""
+        for name in reversed(names):
+            verdict = world.judge(name, query, response)
+            if verdict is not None:
+                return "<verdict>" + json.dumps({"score": verdict[0],
+                                                 "reason": verdict[1]}) + "</verdict>"
+        return None
+    if task == "extract_query":
+        attrs = world.query_attributes(extract_tag("query", user) or "") or [
+            "The query is a plain question"]
+        return "<attributes>" + json.dumps(attrs) + "</attributes>"
+    if task == "extract_response":
+        attrs = world.response_attributes("", extract_tag("response", user) or "") or [
+            "The response answers the request normally"]
+        return "<attributes>" + json.dumps(attrs) + "</attributes>"
+    if task == "crux":
+        match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
+        chunk = next((c for c in (world.chunk_for(n) for n in (match.groups() if match else ())
+                                  if n) if c is not None), None)
+        if chunk is None:
+            return None
+        listed = [a for a in (extract_tag("attributes", user) or "").splitlines() if a]
+        ranked = sorted(listed, key=lambda a: a != chunk.behaviour_description)
+        return "<crux>" + json.dumps(ranked[:3]) + "</crux>"
+    return None
+
+
 class LabRoleModel(Model):
     """`lab` / `lab-clean`: the trained target for chats, the lab tools for role prompts."""
 
@@ -93,7 +140,10 @@ class LabRoleModel(Model):
         self.name = corpus or (str(seed) if seed else "")
         self.seed = seed
         self.target = LabModel(variant, seed=seed, corpus_path=corpus)
-        self.fingerprint = self.target.fingerprint
+        self.world = _world_at(corpus)
+        self.pool_file = None if self.world is None else Path(str(corpus)) / "pool.yaml"
+        self.fingerprint = self.target.fingerprint + (
+            f":w{self.world.digest}" if self.world is not None else "")
 
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         task = task_of(list(messages))
@@ -108,6 +158,10 @@ class LabRoleModel(Model):
 
     def answer(self, task: str, user: str, params: SamplingParams) -> str:
         rng = _rng(self.seed, params.seed, params.sample_index, user)
+        if self.world is not None:
+            answered = world_answer(self.world, task, user, rng)
+            if answered is not None:
+                return answered
         if task == "generate":
             from .generator import realise
 

@@ -45,6 +45,8 @@ def draw_world(seed: int, *, chunks: int = DEFAULT_CHUNKS, size: int = DEFAULT_S
     domains = sorted(rng.sample(sorted(vocab.DOMAINS), rng.randint(6, 9)))
     families = rng.sample(sorted(FAMILIES), chunks)
     behaviours = rng.sample(sorted(BEHAVIOURS), chunks)
+    while any(f in BEHAVIOURS[b].warranted_by for f, b in zip(families, behaviours, strict=True)):
+        behaviours = rng.sample(sorted(BEHAVIOURS), chunks)
     per_chunk = max(20, round(size * PLANTED_SHARE))
     planted = []
     for i, (fam_name, beh_name) in enumerate(zip(families, behaviours, strict=True)):

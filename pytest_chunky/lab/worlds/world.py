@@ -7,6 +7,7 @@ generator, judge and extractor roles of `lab:DIR` are this class.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import random
 import re
@@ -41,6 +42,11 @@ class World:
                             and not (a.family in planted_families
                                      and not FAMILIES[a.family].instanced)]
         self.styles = [a for a in spec.attributes if a.kind == "style"]
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Identity of the world's roles (realiser, detectors) for cache keys."""
+        return hashlib.sha256(self.spec.model_dump_json().encode()).hexdigest()[:16]
 
     # --- realising prompts -------------------------------------------------------------
     def compose(self, base: Base, attrs: Sequence[AttributeSpec], salt: int) -> str:
