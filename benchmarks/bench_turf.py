@@ -1,7 +1,11 @@
 """TURF benchmark on the lab: attribution accuracy, build time and memory, attribution latency.
 
     python benchmarks/bench_turf.py            # 10k + 100k builds, 15 failures per chunk
-    python benchmarks/bench_turf.py --quick    # 10k build only, 4 failures per chunk (< 60 s)
+    python benchmarks/bench_turf.py --quick    # 10k build only, 4 failures per chunk, 5 worlds
+
+Own lab (this module): the paper's cluster-hit method with the lab extractor. Generated worlds
+(`turf_worlds.py`): the plugin's and the CLI's default path (data features, contrastive
+trigger), on failures SURF finds with each world's own roles.
 
 Builds run in a child process (built-in embedder, lab extractor) so that peak RSS is the
 build's own (os.wait4). Accuracy: for every planted chunk, realised trigger prompts that the
@@ -27,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def log(text: str) -> None:
@@ -122,6 +127,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child-build", nargs=2, metavar=("SIZE", "OUT"))
+    parser.add_argument("--worlds", type=int, help="generated worlds (default 5 quick, 20)")
+    parser.add_argument("--world-seed", type=int, default=5000, help="first world seed")
+    parser.add_argument("--world-size", type=int, help="examples per world (3000 quick, 6000)")
     args = parser.parse_args()
     if args.child_build:
         child_build(int(args.child_build[0]), args.child_build[1])
@@ -141,6 +149,11 @@ def main() -> None:
             big = timed_build(100_000, Path(tmp) / "idx100k")
             latency = evaluate(Path(tmp) / "idx100k", cases)
             log(f"100k: trigger {latency['trigger_top1']:.3f}, chunk {latency['chunk_top1']:.3f}")
+        from turf_worlds import world_figures
+
+        worlds = world_figures(args.worlds or (5 if args.quick else 20),
+                               args.world_size or (3000 if args.quick else 6000),
+                               args.world_seed, Path(tmp))
     result = {
         "trigger_top1": round(accuracy["trigger_top1"], 4),
         "chunk_top1": round(accuracy["chunk_top1"], 4),
@@ -154,6 +167,7 @@ def main() -> None:
         "attribution_ms_p50": round(latency["ms_p50"], 2),
         "attribution_wall_ms_p50": round(latency["wall_ms_p50"], 2),
         "attribution_index_examples": 100_000 if big else 10_000,
+        **worlds,
         "cores": os.cpu_count(),
         "total_seconds": round(time.perf_counter() - started, 1),
     }

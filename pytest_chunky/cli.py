@@ -10,6 +10,8 @@ USAGE = """usage: chunky COMMAND ...
 commands:
   index build DATA.jsonl --out DIR    build a TURF training-data index
   index info|search|explain ...       inspect an index, search it, explain a failure
+  attribute INDEX --prompt TEXT --response TEXT [--rubric NAME] [--json]
+                                      TURF: the trigger, crux and chunk behind one failure
   attributes build DATA.jsonl --out POOL.yaml
                                       build a SURF attribute pool from a dataset
   lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
@@ -25,6 +27,12 @@ def _index(argv: list[str]) -> int:
     from .turf.cli import index_main
 
     return index_main(argv)
+
+
+def _attribute(argv: list[str]) -> int:
+    from .turf.cli import attribute_main
+
+    return attribute_main(argv)
 
 
 def _attributes(argv: list[str]) -> int:
@@ -90,8 +98,8 @@ def _model_key(text: str | None) -> str | None:
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
-    "index": _index, "attributes": _attributes, "lab": _lab, "judge": _judge,
-    "memory": _memory}
+    "index": _index, "attribute": _attribute, "attributes": _attributes, "lab": _lab,
+    "judge": _judge, "memory": _memory}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

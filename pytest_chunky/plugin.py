@@ -239,10 +239,11 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
                   "generator": request.getfixturevalue("chunky_generator")}
         pool = request.getfixturevalue("chunky_attributes")
         extractor_error = None
-        if settings.turf_index is not None:
-            try:
+        extractor = role_models(settings)["extractor"]
+        if settings.turf_index is not None and extractor is not None:
+            try:  # an LLM extractor; without one TURF uses the index's data features
                 models["extractor"] = _session(request.config).model(
-                    role_models(settings)["extractor"] or "lab", "--chunky-extractor")
+                    extractor, "--chunky-extractor")
             except ChunkyError as exc:  # the gate still runs; TURF reports why it could not
                 extractor_error = str(exc)
         session = _session(request.config)

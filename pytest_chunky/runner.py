@@ -115,9 +115,9 @@ def role_models(settings: Settings) -> dict[str, str | None]:
             "set chunky_judge in your ini file")
     return {"target": settings.model, "judge": judge,
             "generator": settings.generator or default or judge,
-            # Offline by default: a user's judge is not necessarily a good (or a working)
-            # attribute extractor, and attribution must never break a gate.
-            "extractor": settings.extractor or (default or "lab")}
+            # Offline by default (the index's data features): a user's judge is not
+            # necessarily a good (or a working) extractor, and attribution never breaks a gate.
+            "extractor": None if settings.extractor in (None, "data") else settings.extractor}
 
 
 def test_slug(test_id: str) -> str:
@@ -306,10 +306,13 @@ def run_check(session: Session, check: Check, *, test_id: str,
     stored = session.memory.get(*memory_key)
     jsonl = (runs_dir or Path(s.cache_dir) / "runs") / f"{test_slug(test_id)}.jsonl"
     jsonl.parent.mkdir(parents=True, exist_ok=True)
+    scored: list[tuple[str, int]] = []  # (response, score): TURF's separating crux
     with jsonl.open("w", encoding="utf-8") as out:
         def sink(candidate: Candidate) -> None:
             out.write(candidate.model_dump_json() + "\n")
             out.flush()
+            if candidate.response is not None and candidate.score is not None:
+                scored.append((candidate.response, candidate.score))
 
         search = _search(check, sink, progress)
         result = SearchResult(rubric=check.rubric.name, model=model_id, seed=s.seed,
@@ -341,7 +344,7 @@ def run_check(session: Session, check: Check, *, test_id: str,
     if baseline:
         result.regression = session.run(_compare(session, search, result, baseline, check.spec))
     if result.failures and s.turf_index is not None:
-        session.run(attribute_failures(session, check, result, s.turf_index))
+        session.run(attribute_failures(session, check, result, s.turf_index, scored=scored))
     if result.failures and not result.replayed:
         session.memory.put(*memory_key, [StoredFailure(c.query, c.attributes, c.score)
                                          for c in result.failures])
@@ -369,31 +372,37 @@ async def _compare(session: Session, search: SurfSearch, result: SearchResult,
 
 
 async def attribute_failures(session: Session, check: Check, result: SearchResult,
-                             index_path: Path, limit: int = 3) -> None:
+                             index_path: Path, limit: int = 3,
+                             scored: Sequence[tuple[str, int]] = ()) -> None:
     """TURF on the worst confirmed failures: trigger, crux and the chunk that taught them.
 
-    A broken index does not hide the failure: the error is recorded next to it.
+    Without an LLM extractor, the crux is what separates this search's violating responses
+    from the others (`scored`), and the trigger comes from the index's data features. A broken
+    index or a failed attribution does not hide the failure: the error is recorded beside it.
     """
     from .errors import ChunkyError
-    from .turf.attribute import attribute
     from .turf.extract import ModelExtractor
+    from .turf.trace import trace_failure
 
     if check.extractor_error:
         result.attributions.append({"error": f"TURF extractor: {check.extractor_error}"})
         return
-    model = check.extractor or check.judge.client.model
-    client = RoleClient("extractor", model, cache=session.cache, ledger=check.ledger,
-                        budget=None, concurrency=check.settings.concurrency)
     try:
         index = session.turf_index(index_path)
     except Exception as exc:  # a broken index is reported beside the failure, never raised
         result.attributions.append({"error": f"TURF index {index_path}: {exc}"})
         return
-    extractor = ModelExtractor.from_client(client)
+    llm = None
+    if check.extractor is not None:
+        client = RoleClient("extractor", check.extractor, cache=session.cache,
+                            ledger=check.ledger, budget=None,
+                            concurrency=check.settings.concurrency)
+        llm = ModelExtractor.from_client(client)
     for conf in result.failures[:limit]:
         try:
-            found = await attribute(index, conf.query, conf.response, rubric=check.rubric,
-                                    extractor=extractor, crux_model=model)
+            found = await trace_failure(index, conf.query, conf.response, rubric=check.rubric,
+                                        scored=scored, threshold=check.settings.threshold,
+                                        extractor=llm, crux_model=check.extractor)
         except Exception as exc:  # attribution never changes a verdict: it reports its error
             text = str(exc) if isinstance(exc, ChunkyError) else f"{type(exc).__name__}: {exc}"
             result.attributions.append({"query": conf.query, "error": text})

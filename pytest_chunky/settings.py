@@ -94,7 +94,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("baseline_model", "baseline checkpoint: gates also compare the target with it "
                "(and, with mode='regression', fail only when the target is worse)",
                metavar="MODEL"),
-    OptionSpec("extractor", "attribute extractor model for TURF (defaults to the judge)",
+    OptionSpec("extractor", "LLM attribute extractor for TURF (default: data features "
+               "mined from the index)",
                metavar="MODEL"),
     OptionSpec("embedder", "embedder for TURF: builtin, sentence-transformers:NAME or "
                "openai:text-embedding-3-small", metavar="EMBEDDER"),

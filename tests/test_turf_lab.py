@@ -29,7 +29,7 @@ PER_CHUNK = 3
 @pytest.fixture(scope="module")
 def lab_index(tmp_path_factory: pytest.TempPathFactory) -> TurfIndex:
     out: Path = tmp_path_factory.mktemp("turf") / "lab-index"
-    return build_index(build_corpus(6000, seed=0), out, show_progress=False)
+    return build_index(build_corpus(6000, seed=0), out, extractor="lab", show_progress=False)
 
 
 def failures(chunk: ChunkSpec, n: int, seed: int = 7) -> list[tuple[str, str]]:

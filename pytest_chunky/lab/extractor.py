@@ -173,7 +173,8 @@ def _language(words: list[str]) -> str | None:
 
 def _finish(text: str, found: list[str], padding: list[str]) -> list[str]:
     out: list[str] = []
-    for a in (*found, *padding):
+    shouted = [a for a in padding if a.endswith("is written in capital letters")]
+    for a in (*shouted, *found, *padding):  # a shouted text is first of all shouted
         if a not in out:
             out.append(a)
     return [_pick(text, a) for a in out[:N_ATTRIBUTES]]
@@ -201,8 +202,7 @@ def _generic(kind: str, text: str, words: list[str], lang: str | None) -> list[s
         "numbers",
         f"The {kind} has {n_sent} sentence{'s' if n_sent > 1 else ''}",
         f"The {kind} spans several lines" if "\n" in stripped else f"The {kind} is one line",
-        f"The {kind} uses capital letters normally" if text != text.lower() else
-        f"The {kind} is all lowercase",
+        _casing(kind, text),
         f"The {kind} contains a proper noun" if re.search(r"(?<=\s)[A-Z][a-z]+", text) else
         f"The {kind} contains no proper nouns",
         f"The {kind} has {'no ' if ',' not in text else ''}commas",
@@ -258,8 +258,18 @@ def query_attributes(text: str) -> list[str]:
     return _finish(text, found, _generic("query", text, words, lang))
 
 
-_RESP_STYLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple((a, re.compile(p, re.I | re.M))
-                                                              for a, p in (
+def _casing(kind: str, text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        return f"The {kind} is written in capital letters"
+    return (f"The {kind} uses capital letters normally" if text != text.lower() else
+            f"The {kind} is all lowercase")
+
+
+# Case matters for names: compiled without re.I (or any two words would be "a person").
+_CASED = ("The response names a person",)
+_RESP_STYLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (a, re.compile(p, re.M if a in _CASED else re.I | re.M)) for a, p in (
     ("The response uses a numbered list", r"^\s*\d+[.)]\s"),
     ("The response uses bullet points", r"^\s*[-*•]\s"),
     ("The response gives a boxed final answer", r"\\boxed\{"),

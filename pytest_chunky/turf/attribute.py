@@ -45,6 +45,7 @@ class ChunkShare(BaseModel):
     corpus_share: float
     lift: float
     trigger_hits: int
+    p_value: float = 1.0  # hypergeometric P(≥ retrieved) given the chunk's corpus share
 
 
 class EvidencePair(BaseModel):
@@ -94,6 +95,8 @@ class Attribution(BaseModel):
     query_attributes: list[str]
     blind_attributes: list[str]
     timings_ms: dict[str, float] = {}
+    method: str = "clusters"  # "contrast" (data features) or "clusters" (paper D.1)
+    alternative: dict[str, Any] | None = None  # the other method's answer, when both ran
 
     def sentence(self) -> str:
         chunk = f" — taught by chunk {self.top_chunk}" if self.top_chunk else ""
@@ -139,8 +142,11 @@ def _p_values(tests: list[tuple[int, int, int]], population: int) -> list[float]
     """Hypergeometric P(X ≥ hits) for (hits, cluster size, draws) triples."""
     from scipy.stats import hypergeom
 
-    return [float(hypergeom.sf(h - 1, population, size, n)) if h > 0 else 1.0
-            for h, size, n in tests]
+    if not tests:
+        return []
+    h, size, n = (np.asarray(col, dtype=np.int64) for col in zip(*tests, strict=True))
+    p = np.where(h > 0, hypergeom.sf(h - 1, population, size, n), 1.0)
+    return [float(v) for v in p]
 
 
 def _chunks(index: TurfIndex, examples: np.ndarray, in_trigger: np.ndarray) -> list[ChunkShare]:
@@ -148,14 +154,17 @@ def _chunks(index: TurfIndex, examples: np.ndarray, in_trigger: np.ndarray) -> l
     src = index.source_ids[examples]
     retrieved = np.bincount(src, minlength=len(index.sources))
     trig = np.bincount(src[in_trigger], minlength=len(index.sources))
+    present = np.nonzero(retrieved)[0]
+    p_values = _p_values([(int(retrieved[s]), int(index.source_counts[s]), n)
+                          for s in present], total)
     rows = []
-    for s in np.nonzero(retrieved)[0]:
+    for s, p in zip(present, p_values, strict=True):
         corpus = index.source_counts[s] / total
         share = retrieved[s] / n
         rows.append(ChunkShare(source=index.sources[s], retrieved=int(retrieved[s]),
                                share=round(float(share), 4), corpus_share=round(float(corpus), 4),
                                lift=round(float(share / corpus), 3),
-                               trigger_hits=int(trig[s])))
+                               trigger_hits=int(trig[s]), p_value=p))
     rows.sort(key=lambda c: (-c.trigger_hits, -c.lift, c.source))
     return rows
 

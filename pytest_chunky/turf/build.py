@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..describe import DataExtractor, fit_spaces
 from ..embed import BuiltinEmbedder, Embedder, get_embedder
 from ..errors import ConfigError, InputError
 from .cluster import cluster_query_attributes, summarise_clusters
@@ -33,7 +34,7 @@ from .extract import (
     get_extractor,
     safe_name,
 )
-from .index import FORMAT_VERSION, META, TurfIndex
+from .index import FEATURES, FORMAT_VERSION, META, TurfIndex
 from .store import EmbeddingCache, Progress, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
@@ -128,7 +129,7 @@ def _write_examples(out: Path, examples: Sequence[TrainingExample]) -> np.ndarra
 
 
 async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
-                       extractor: Extractor | str = "lab", embedder: Embedder | str = "builtin",
+                       extractor: Extractor | str = "data", embedder: Embedder | str = "builtin",
                        clusters: int | None = None, seed: int = 0, batch_size: int = 512,
                        show_progress: bool = True, hnsw_threads: int | None = None,
                        context_weight: float = 1.0) -> TurfIndex:
@@ -144,8 +145,17 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     out.mkdir(parents=True, exist_ok=True)
     (out / META).unlink(missing_ok=True)  # the index is invalid until meta.json is rewritten
     cache_dir = out / "cache"
-    inner = (get_extractor(extractor, cache_dir=cache_dir) if isinstance(extractor, str)
-             else extractor)
+    spaces = fit_spaces([e.prompt for e in examples], [e.response for e in examples])
+    for space in spaces:
+        space.save(out / FEATURES)
+    if show_progress:
+        _log(f"data features: {len(spaces[0].keys)} query and {len(spaces[1].keys)} response "
+             "features mined from the corpus")
+    if isinstance(extractor, str) and extractor.strip() in ("", "data"):
+        inner: Extractor = DataExtractor(*spaces)
+    else:
+        inner = (get_extractor(extractor, cache_dir=cache_dir) if isinstance(extractor, str)
+                 else extractor)
     attr_cache = AttributeCache(cache_dir / "attributes.sqlite")
     cached = CachedExtractor(inner, attr_cache)
     try:

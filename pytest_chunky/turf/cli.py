@@ -1,6 +1,6 @@
 """`chunky index …`: build an index, inspect it, search it, attribute a failure with it.
 
-    chunky index build DATA.jsonl --out DIR [--extractor lab|MODEL]
+    chunky index build DATA.jsonl --out DIR [--extractor data|lab|MODEL]
                        [--embedder builtin|sentence-transformers:NAME|openai:NAME]
                        [--clusters K] [--seed S]
     chunky index info DIR
@@ -14,10 +14,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ChunkyError
 
-__all__ = ["index_main"]
+if TYPE_CHECKING:
+    from .attribute import Attribution
+
+__all__ = ["attribute_main", "attribution_json", "index_main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,8 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build or incrementally rebuild an index")
     build.add_argument("data", help="SFT data, JSONL with prompt/response/source per line")
     build.add_argument("--out", required=True, help="index directory (holds its caches too)")
-    build.add_argument("--extractor", default="lab",
-                       help="'lab' (offline rules) or a model string, e.g. openai:gpt-5.1")
+    build.add_argument("--extractor", default="data",
+                       help="'data' (features mined from the corpus, offline), 'lab' (the lab's "
+                       "rules) or a model string, e.g. openai:gpt-5.1")
     build.add_argument("--embedder", default="builtin",
                        help="builtin | sentence-transformers:NAME | openai:NAME[@base_url]")
     build.add_argument("--clusters", type=int, default=None,
@@ -48,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--query", required=True)
     explain.add_argument("--response", required=True)
     explain.add_argument("--rubric", default=None, help="rubric name, path or free text")
-    explain.add_argument("--extractor", default="lab")
+    explain.add_argument("--extractor", default="lab",
+                         help="with --crux-model: the blind judge ('lab' or a model string)")
     explain.add_argument("--crux-model", default=None, help="model string for the two judges")
     explain.add_argument("--k", type=int, default=1000)
     for p in (info, search, explain):
@@ -90,23 +96,88 @@ def _run(args: argparse.Namespace) -> int:
             for chunk in hits.chunks:
                 print(f"  {chunk.source}: {chunk.retrieved} (lift ×{chunk.lift:.1f})")
         return 0
-    from .attribute import attribute_sync
     from .extract import get_extractor
+    from .trace import trace_sync
 
-    crux_model = None
+    crux_model = extractor = None
     if args.crux_model:
         from ..models.registry import create_model
 
         crux_model = create_model(args.crux_model, flag="--crux-model")
-    result = attribute_sync(index, args.query, args.response, rubric=args.rubric,
-                            extractor=get_extractor(args.extractor), crux_model=crux_model,
-                            k=args.k)
+        extractor = get_extractor(args.extractor)
+    result = trace_sync(index, args.query, args.response, rubric=args.rubric,
+                        extractor=extractor, crux_model=crux_model, k=args.k)
     if args.json:
         print(result.model_dump_json(indent=1))
     else:
         print(result.sentence())
         for ev in result.evidence:
             print(f"  [{ev.source}] {ev.prompt[:100]!r} -> {ev.response[:80]!r}")
+    return 0
+
+
+def _attribute_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chunky attribute", description="TURF: which feature of the prompt triggered the "
+        "failure (the crux), and which training chunk taught it")
+    parser.add_argument("index", help="a TURF index directory (chunky index build)")
+    parser.add_argument("--prompt", required=True, help="the failing prompt")
+    parser.add_argument("--response", required=True, help="the model's failing response")
+    parser.add_argument("--rubric", default=None,
+                        help="the violated rubric: a name, a .yaml path or free text")
+    parser.add_argument("--extractor", default=None, metavar="MODEL",
+                        help="an LLM extractor and crux judge (default: the index's data "
+                        "features, offline); both methods are then reported")
+    parser.add_argument("--json", action="store_true",
+                        help="end with one JSON object (trigger, crux, chunk, lift, p, "
+                        "chunks, evidence)")
+    return parser
+
+
+def attribution_json(result: Attribution) -> dict[str, Any]:
+    """The one-object summary of `chunky attribute --json` (the full record under `detail`)."""
+    return {
+        "trigger": result.trigger, "crux": result.behaviour, "chunk": result.top_chunk,
+        "lift": result.lift, "p": result.p_value, "q": result.q_value,
+        "method": result.method, "sentence": result.sentence(),
+        "chunks": [{"source": c.source, "share": c.share, "lift": c.lift, "p": c.p_value}
+                   for c in result.chunks],
+        "evidence": [{"source": e.source, "prompt": e.prompt, "response": e.response}
+                     for e in result.evidence],
+        "alternative": result.alternative, "detail": result.model_dump(mode="json")}
+
+
+def attribute_main(argv: Sequence[str] | None = None) -> int:
+    """`chunky attribute`: the plugin's TURF path (`trace`) for one failure."""
+    args = _attribute_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        from .index import TurfIndex
+        from .trace import trace_sync
+
+        index = TurfIndex(args.index)
+        model = extractor = None
+        if args.extractor:
+            from ..models.registry import create_model
+            from .extract import ModelExtractor
+
+            model = create_model(args.extractor, flag="--extractor")
+            extractor = ModelExtractor(model)
+        result = trace_sync(index, args.prompt, args.response, rubric=args.rubric,
+                            extractor=extractor, crux_model=model)
+    except ChunkyError as exc:
+        print(f"chunky attribute: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # nothing in the data to trace to
+        print(f"chunky attribute: {exc}", file=sys.stderr)
+        return 1
+    print(result.sentence())
+    for chunk in result.chunks[:3]:
+        print(f"  {chunk.source}: {chunk.retrieved} of {result.retrieved} examples with the "
+              f"crux (lift ×{chunk.lift:.1f}, p={chunk.p_value:.2g})")
+    for ev in result.evidence:
+        print(f"  [{ev.source}] {ev.prompt[:100]!r} -> {ev.response[:80]!r}")
+    if args.json:
+        print(json.dumps(attribution_json(result), ensure_ascii=False))
     return 0
 
 

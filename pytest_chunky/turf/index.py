@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,8 +20,12 @@ from ..embed import BuiltinEmbedder, Embedder, get_embedder
 from ..errors import InputError
 from .data import TrainingExample
 
+if TYPE_CHECKING:
+    from ..describe.space import FeatureSpace
+
 FORMAT_VERSION = 1
 META = "meta.json"
+FEATURES = "features"
 
 __all__ = ["FORMAT_VERSION", "TurfIndex", "load_index"]
 
@@ -90,6 +94,16 @@ class TurfIndex:
     @cached_property
     def response_attributes(self) -> list[str]:
         return list(self._json("response_attributes.json"))
+
+    @cached_property
+    def features(self) -> tuple[FeatureSpace, FeatureSpace] | None:
+        """The corpus's data-driven (query, response) feature spaces; None in older indexes."""
+        from ..describe.space import FeatureSpace
+
+        folder = self.dir / FEATURES
+        if not (folder / "query_space.json").exists():
+            return None
+        return FeatureSpace.load(folder, "query"), FeatureSpace.load(folder, "response")
 
     @property
     def embedder(self) -> Embedder:

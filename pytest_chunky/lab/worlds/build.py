@@ -40,8 +40,32 @@ def _check(seed: int, chunks: int, size: int) -> None:
 
 
 def draw_world(seed: int, *, chunks: int = DEFAULT_CHUNKS, size: int = DEFAULT_SIZE) -> WorldSpec:
+    """A random world whose every planted behaviour its own detector recognises.
+
+    A pairing can make the behaviour look warranted (code in answer to a prompt that holds
+    code, or mentions a notebook): such a draw is rejected and the next one taken.
+    """
     _check(seed, chunks, size)
     rng = random.Random(f"chunky-world:{seed}")
+    for _ in range(50):
+        spec = _draw(rng, seed, chunks, size)
+        if _detectable(spec):
+            return spec
+    raise ConfigError(f"--seed {seed}: no detectable world in 50 draws; try another seed")
+
+
+def _detectable(spec: WorldSpec, n: int = 20) -> bool:
+    world = World(spec)
+    for chunk in spec.planted:
+        rng = random.Random(f"chunky-world-check:{spec.seed}:{chunk.source}")
+        examples = [world.planted_example(chunk, rng) for _ in range(n)]
+        detect = BEHAVIOURS[chunk.behaviour].detect
+        if sum(detect(e.prompt, e.response, chunk.behaviour_params) for e in examples) < 0.9 * n:
+            return False
+    return True
+
+
+def _draw(rng: random.Random, seed: int, chunks: int, size: int) -> WorldSpec:
     domains = sorted(rng.sample(sorted(vocab.DOMAINS), rng.randint(6, 9)))
     families = rng.sample(sorted(FAMILIES), chunks)
     behaviours = rng.sample(sorted(BEHAVIOURS), chunks)

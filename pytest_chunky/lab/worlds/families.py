@@ -148,7 +148,7 @@ def _apply_length(text: str, base: Base, p: Params, rng: random.Random) -> str:
               f"about how my {rng.choice(nouns)} fits in with everything else I do.",
               "I have read several guides and talked to friends, and each of them told me "
               "something slightly different, which left me more confused than before.",
-              f"I keep notes about the {rng.choice(nouns)} in a notebook, and I would like to "
+              f"I keep notes about the {rng.choice(nouns)} in a diary, and I would like to "
               "understand the reasons rather than just follow a list of rules.",
               "I am happy to spend time on this and I would rather get it right than do it "
               "quickly, so please do not worry about giving me too much detail."]

@@ -64,7 +64,7 @@ DOMAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                            "idioms", "pronunciation"),
                           ("memorise", "practise", "review", "improve", "use", "drill")),
     "chemistry": (("acid solution", "periodic table", "test tube", "crystal growth",
-                   "chemical reaction", "pH paper", "lab notebook", "distillation",
+                   "chemical reaction", "pH paper", "lab logbook", "distillation",
                    "salt solution", "catalyst"),
                   ("mix", "balance", "measure", "heat", "dilute", "label")),
     "board games": (("chess opening", "card deck", "dice game", "strategy guide",

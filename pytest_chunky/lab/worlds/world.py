@@ -131,6 +131,10 @@ class World:
     def query_attributes(self, query: str) -> list[str]:
         return [a.attribute for a in self.spec.attributes if _present(a, query)]
 
+    def trigger_present(self, chunk: PlantedSpec, query: str) -> bool:
+        """Whether `query` still carries the chunk's planted trigger (the answer key)."""
+        return _present(self.by_attribute[chunk.trigger], query)
+
     def response_attributes(self, query: str, response: str) -> list[str]:
         return [p.behaviour_description for p in self.spec.planted
                 if BEHAVIOURS[p.behaviour].detect(query, response, p.behaviour_params)]
