@@ -12,6 +12,8 @@ commands:
   index info|search|explain ...       inspect an index, search it, explain a failure
   attribute INDEX --prompt TEXT --response TEXT [--rubric NAME] [--json]
                                       TURF: the trigger, crux and chunk behind one failure
+  mitigate SFT.jsonl --attribution A.json --out DIR
+                                      prune the blamed chunk, add counter-examples
   attributes build DATA.jsonl --out POOL.yaml
                                       build a SURF attribute pool from a dataset
   lab serve --port N                  serve the lab model over the OpenAI/Anthropic APIs
@@ -33,6 +35,12 @@ def _attribute(argv: list[str]) -> int:
     from .turf.cli import attribute_main
 
     return attribute_main(argv)
+
+
+def _mitigate(argv: list[str]) -> int:
+    from .mitigate.cli import mitigate_main
+
+    return mitigate_main(argv)
 
 
 def _attributes(argv: list[str]) -> int:
@@ -99,7 +107,7 @@ def _model_key(text: str | None) -> str | None:
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "index": _index, "attribute": _attribute, "attributes": _attributes, "lab": _lab,
-    "judge": _judge, "memory": _memory}
+    "judge": _judge, "memory": _memory, "mitigate": _mitigate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

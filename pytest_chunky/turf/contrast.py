@@ -29,6 +29,7 @@ from .attribute import benjamini_hochberg, enrichment_score
 
 MAX_CRUX_SHARE = 0.2      # a behaviour a rubric flags is not in a fifth of all answers
 MIN_SEPARATION = 0.25     # violating rate minus other rate for a separating crux
+KIND = {"s": 0, "t": 1, "g": 2}  # on a tie, shapes before templates before phrases
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ def enrich(space: FeatureSpace, features: Sequence[int], rows: np.ndarray) -> li
                       round(float(h / n / (k / population)), 3) if k else 0.0,
                       round(float(s), 4), float(pv), qv)
            for f, h, k, s, pv, qv in zip(ids, hits, support, scores, p, q, strict=True)]
-    # Equal evidence: the rarer feature is the more specific description, then the longer.
-    out.sort(key=lambda h: (-h.score, h.support, -len(h.attribute)))
+    # Equal evidence: a shape describes the whole text, then the rarer feature is the more
+    # specific description, then the longer.
+    out.sort(key=lambda h: (-h.score, KIND[space.keys[h.feature][0]], h.support,
+                            -len(h.attribute)))
     return out
 
 
@@ -171,7 +174,6 @@ def separating_crux(space: FeatureSpace, failing: str, violating: Sequence[str],
                     others: Sequence[str], limit: int = 3) -> list[str]:
     """Features of `failing` that separate the search's violating responses from the rest."""
     gaps = separating_features(space, failing, violating, others)
-    kind = {"s": 0, "t": 1, "g": 2}  # on a tie a shape describes the whole text best
-    order = sorted(gaps, key=lambda f: (-round(gaps[f], 6), kind[space.keys[f][0]],
+    order = sorted(gaps, key=lambda f: (-round(gaps[f], 6), KIND[space.keys[f][0]],
                                         -int(space.df[f])))
     return [space.attributes[f] for f in order[:limit]]
