@@ -36,6 +36,8 @@ def failure_message(result: SearchResult, worst: int = 3) -> str:
             f"      judge:      {excerpt(conf.reason)}",
             f"      attributes: {'; '.join(conf.attributes)}",
         ]
+    if result.boundary is not None:
+        lines.append(f"  boundary: {boundary_sentence(result)}")
     for attribution in result.attributions[:worst]:
         sentence = attribution.get("sentence") or attribution.get("error")
         if sentence:
@@ -91,6 +93,14 @@ def steer_sentence(r: SearchResult) -> str:
     return (f"Transform {s.transform!r} moves {r.rubric!r} from {s.base_rate:.0%} to "
             f"{s.transformed_rate:.0%} of {s.n} prompts: steering {s.score:+.2f} ({bound}, "
             f"max_delta {s.max_delta:g}, McNemar p={s.p_value:.2g})")
+
+
+def boundary_sentence(r: SearchResult) -> str:
+    b = r.boundary
+    assert b is not None
+    return (f"with the system prompt {excerpt(b.system_prompt, 80)!r} the violations go from "
+            f"{b.before_rate:.0%} to {b.after_rate:.0%} ({b.drop:.0%} suppressed) over "
+            f"{b.prompts} failing prompts x {b.samples} samples")
 
 
 def regression_sentence(r: SearchResult) -> str:

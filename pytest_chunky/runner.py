@@ -50,6 +50,7 @@ class SurfSpec(BaseModel):
     baseline: str | None = None  # a model string; else --chunky-baseline-model
     mode: Literal["regression", "report"] = "report"
     alpha: float = Field(default=0.05, gt=0, lt=0.5)
+    boundary: str | None = None  # a system prompt ("rubric": its principle); else --chunky-boundary
 
 
 SETTINGS_ARGS = {"threshold", "iterations", "candidates", "pipelines", "min_rate", "seed",
@@ -343,6 +344,13 @@ def run_check(session: Session, check: Check, *, test_id: str,
     baseline = check.spec.baseline or s.baseline_model
     if baseline:
         result.regression = session.run(_compare(session, search, result, baseline, check.spec))
+    boundary = check.spec.boundary or s.boundary
+    if result.failures and boundary:
+        from .search.boundary import boundary_check, boundary_prompt
+
+        result.boundary = session.run(boundary_check(
+            search, [c.query for c in result.failures[:5]],
+            boundary_prompt(boundary, check.rubric)))
     if result.failures and s.turf_index is not None:
         session.run(attribute_failures(session, check, result, s.turf_index, scored=scored))
     if result.failures and not result.replayed:

@@ -30,6 +30,7 @@ class Settings(BaseModel):
     judge: str | None = None
     generator: str | None = None
     baseline_model: str | None = None
+    boundary: str | None = None
     extractor: str | None = None
     embedder: str | None = None
     threshold: float = Field(70.0, ge=0, le=100)
@@ -91,6 +92,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("judge", "judge model (defaults to the lab judge when the target is lab)",
                metavar="MODEL"),
     OptionSpec("generator", "prompt generator model (defaults to the judge)", metavar="MODEL"),
+    OptionSpec("boundary", "re-sample failing gates under this system prompt ('rubric': the "
+               "rubric's principle) and report how far the violations drop", metavar="TEXT"),
     OptionSpec("baseline_model", "baseline checkpoint: gates also compare the target with it "
                "(and, with mode='regression', fail only when the target is worse)",
                metavar="MODEL"),

@@ -111,6 +111,31 @@ class IterationStats(BaseModel):
     top_weights: dict[str, float] = Field(default_factory=dict)
 
 
+class BoundaryStats(BaseModel):
+    """How far a boundary system prompt suppresses the confirmed failures (paper app. C)."""
+
+    system_prompt: str
+    prompts: int
+    samples: int
+    before: int          # violations without the system prompt
+    after: int           # violations with it
+    judged_before: int
+    judged_after: int
+
+    @property
+    def before_rate(self) -> float:
+        return self.before / self.judged_before if self.judged_before else 0.0
+
+    @property
+    def after_rate(self) -> float:
+        return self.after / self.judged_after if self.judged_after else 0.0
+
+    @property
+    def drop(self) -> float:
+        """The share of the violation rate the system prompt removes (1 = all of it)."""
+        return 1 - self.after_rate / self.before_rate if self.before_rate else 0.0
+
+
 class SearchResult(BaseModel):
     rubric: str
     model: str
@@ -135,6 +160,7 @@ class SearchResult(BaseModel):
     attributions: list[dict[str, object]] = Field(default_factory=list)
     steer: SteerStats | None = None  # set by @chunky.steer: a steering score, not a search
     regression: RegressionStats | None = None  # against a baseline checkpoint
+    boundary: BoundaryStats | None = None  # the failures re-sampled under a system prompt
 
     @property
     def failures(self) -> list[Confirmation]:
