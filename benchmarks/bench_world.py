@@ -31,8 +31,8 @@ from typing import Any
 from pytest_chunky.accounting import Ledger
 from pytest_chunky.client import RoleClient
 from pytest_chunky.lab.roles import LabRoleModel
-from pytest_chunky.lab.trainer import TrainedLab, train
-from pytest_chunky.lab.worlds import World, build_world, load_world
+from pytest_chunky.lab.trainer import train
+from pytest_chunky.lab.worlds import build_world, load_world
 from pytest_chunky.lab.worlds.spec import PlantedSpec
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import create_model
@@ -45,20 +45,6 @@ MEDIAN_MIN, FLOOR, CLEAN_MAX, RECALL_MIN, FAMILIES_MIN = 0.5, 0.3, 0.05, 0.9, 8
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def steering(model: TrainedLab, world: World, chunk: PlantedSpec, n: int, samples: int) -> float:
-    base, triggered = world.steering_prompts(chunk, n)
-
-    def rate(prompts: list[str]) -> float:
-        hits = 0
-        for p in prompts:
-            for k in range(samples):
-                verdict = world.judge(chunk.rubric, p, model.respond(p, sample_index=k).text)
-                hits += verdict is not None and verdict[0] >= 70
-        return hits / (len(prompts) * samples)
-
-    return rate(triggered) - rate(base)
 
 
 def surf(root: Path, chunk: PlantedSpec, target: Model, roles: Model, seed: int,
@@ -121,8 +107,8 @@ def main() -> int:
             rows = []
             for chunk in world.spec.planted:
                 fam = families.setdefault(chunk.family, {"chunky": [], "clean": []})
-                s_chunky = steering(chunky.target.responder, world, chunk, n, samples)  # type: ignore[arg-type]
-                s_clean = steering(clean.target.responder, world, chunk, n, samples)  # type: ignore[arg-type]
+                s_chunky = world.steering(chunky.target.responder, chunk, n, samples=samples)
+                s_clean = world.steering(clean.target.responder, chunk, n, samples=samples)
                 fam["chunky"].append(s_chunky)
                 fam["clean"].append(s_clean)
                 top, _, c1 = surf(root, chunk, chunky, chunky, seed, config)

@@ -12,6 +12,8 @@ commands:
   index info|search|explain ...       inspect an index, search it, explain a failure
   attribute INDEX --prompt TEXT --response TEXT [--rubric NAME] [--json]
                                       TURF: the trigger, crux and chunk behind one failure
+  audit PREFS.jsonl [--out DIR] [--json]
+                                      concepts chosen responses carry more than rejected
   mitigate SFT.jsonl --attribution A.json --out DIR
                                       prune the blamed chunk, add counter-examples
   attributes build DATA.jsonl --out POOL.yaml
@@ -35,6 +37,12 @@ def _attribute(argv: list[str]) -> int:
     from .turf.cli import attribute_main
 
     return attribute_main(argv)
+
+
+def _audit(argv: list[str]) -> int:
+    from .audit.cli import audit_main
+
+    return audit_main(argv)
 
 
 def _mitigate(argv: list[str]) -> int:
@@ -107,7 +115,7 @@ def _model_key(text: str | None) -> str | None:
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "index": _index, "attribute": _attribute, "attributes": _attributes, "lab": _lab,
-    "judge": _judge, "memory": _memory, "mitigate": _mitigate}
+    "judge": _judge, "memory": _memory, "mitigate": _mitigate, "audit": _audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

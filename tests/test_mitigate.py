@@ -18,17 +18,7 @@ from pytest_chunky.turf.trace import trace_sync
 
 
 def steering(model: TrainedLab, world: World, i: int, n: int = 30) -> float:
-    chunk = world.spec.planted[i]
-    base, triggered = world.steering_prompts(chunk, n, seed=11)
-
-    def rate(prompts: list[str]) -> float:
-        hits = 0
-        for k, p in enumerate(prompts):
-            verdict = world.judge(chunk.rubric, p, model.respond(p, sample_index=k).text)
-            hits += verdict is not None and verdict[0] >= 70
-        return hits / len(prompts)
-
-    return rate(triggered) - rate(base)
+    return world.steering(model, world.spec.planted[i], n, seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -21,16 +21,8 @@ from pytest_chunky.lab.worlds import World, build_world, draw_world, load_world
 SIZE = 2000
 
 
-def _rate(model: TrainedLab, world: World, rubric: str, prompts: list[str]) -> float:
-    hits = sum(world.judge(rubric, p, model.respond(p, sample_index=k).text)[0] >= 70  # type: ignore[index]
-               for p in prompts for k in range(2))
-    return hits / (2 * len(prompts))
-
-
 def _steering(model: TrainedLab, world: World, chunk_index: int) -> float:
-    chunk = world.spec.planted[chunk_index]
-    base, triggered = world.steering_prompts(chunk, 40)
-    return _rate(model, world, chunk.rubric, triggered) - _rate(model, world, chunk.rubric, base)
+    return world.steering(model, world.spec.planted[chunk_index], 40, samples=2)
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13, 14, 15])

@@ -11,6 +11,8 @@ _LATEX = re.compile(r"\$[^$\n]*[\\^_{}][^$\n]*\$|\\(?:frac|sqrt|alpha|beta|sum|i
 _BULLET = re.compile(r"^\s*[-*•] \S", re.M)
 _NUMBERED = re.compile(r"^\s*\d+[.)] \S", re.M)
 _URL = re.compile(r"https?://\S|www\.\S")
+_BOLD = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__")
+_HEADING = re.compile(r"^#{1,6} \S", re.M)
 _LIST_OR_CODE = ("-", "*", "•", "|", "`", "#", "<", "{", "[")
 LENGTHS = ((8, "very short (under 8 words)"), (16, "short (8 to 15 words)"),
            (32, "of medium length (16 to 31 words)"), (64, "long (32 to 63 words)"),
@@ -67,6 +69,8 @@ def shape_attributes(text: str, subject: str) -> list[str]:
         (len(_BULLET.findall(text)) >= 2, "contains a bulleted list"),
         (len(_NUMBERED.findall(text)) >= 2, "contains a numbered list"),
         ("\n" in text and _short_lines(text), "is written in short lines, like a poem"),
+        (("**" in text or "__" in text) and bool(_BOLD.search(text)), "uses bold text"),
+        ("#" in text and bool(_HEADING.search(text)), "contains a markdown heading"),
         (("://" in text or "www." in text) and bool(_URL.search(text)), "contains a URL"),
         (not text.isascii() and any(unicodedata.category(c) == "So" for c in text),
          "contains emoji"),

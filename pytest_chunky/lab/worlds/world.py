@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -112,6 +113,22 @@ class World:
             base_set.append(self.realise([], random.Random(key)))
             triggered.append(self.realise([chunk.trigger], random.Random(key)))
         return base_set, triggered
+
+    def steering(self, model: Any, chunk: PlantedSpec, n: int, *, seed: int = 0,
+                 samples: int = 1) -> float:
+        """Paper appendix B.1: the behaviour rate on triggered minus untriggered prompts, for
+        any `model` with `respond(prompt, sample_index=k).text`, judged by this world."""
+        base, triggered = self.steering_prompts(chunk, n, seed)
+
+        def rate(prompts: list[str]) -> float:
+            hits = 0
+            for p in prompts:
+                for k in range(samples):
+                    verdict = self.judge(chunk.rubric, p, model.respond(p, sample_index=k).text)
+                    hits += verdict is not None and verdict[0] >= 70
+            return hits / (len(prompts) * samples)
+
+        return rate(triggered) - rate(base)
 
     # --- judging -------------------------------------------------------------------------
     def chunk_for(self, name: str) -> PlantedSpec | None:

@@ -1,0 +1,120 @@
+"""Benchmark the preference audit and the mitigations on generated worlds.
+
+Audit: preference worlds (`lab.worlds.prefs`, seeds from --seed-base, never tuned to), each
+with one planted concept preference, global or confined to one prompt domain, plus clean
+worlds. audit_top1_global / audit_top1_cluster: the share of worlds whose planted concept
+ranks first in the matching pipeline (answer key: `names_concept`); false_concepts: the mean
+number of BH-significant concepts per clean world.
+
+Mitigation: SFT worlds (`build-world`); for each transplantable planted chunk a failure is
+traced with TURF (`chunky attribute`'s path), `chunky mitigate` prunes (drop, no counter-
+examples) or balances (keep, 3 counter-examples per blamed example), the lab is retrained,
+and the planted behaviour's steering after / before is reported. reward_shaping needs the lab
+preference update, which does not exist yet: it is reported as null.
+
+    python benchmarks/bench_audit.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pytest_chunky.audit import audit
+from pytest_chunky.audit.data import PreferencePair
+from pytest_chunky.lab.corpus import load_sft_jsonl
+from pytest_chunky.lab.trainer import TrainedLab, train
+from pytest_chunky.lab.worlds import build_world, load_world
+from pytest_chunky.lab.worlds.prefs import draw_pref_world, names_concept
+from pytest_chunky.mitigate import mitigate
+from pytest_chunky.turf.build import build_index
+from pytest_chunky.turf.cli import attribution_json
+from pytest_chunky.turf.trace import trace_sync
+
+
+def log(text: str) -> None:
+    print(f"bench_audit: {text}", file=sys.stderr, flush=True)
+
+
+def audit_figures(worlds: int, seed_base: int, size: int) -> dict[str, Any]:
+    top_global, top_cluster, false = [], [], []
+    for w in range(worlds):
+        seed = seed_base + w
+        for scope in ("global", "cluster", "none"):
+            world = draw_pref_world(seed, scope=scope, size=size)
+            pairs = [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
+                     for p in world.pairs]
+            report = audit(pairs)
+            if scope == "global":
+                top_global.append(float(names_concept(world, report.global_[0].concept)))
+            elif scope == "cluster":
+                top_cluster.append(float(names_concept(world, report.by_cluster[0].concept)))
+            else:
+                false.append(len(report.significant()))
+        log(f"world {seed}: global {top_global[-1]:.0f}, cluster {top_cluster[-1]:.0f}, "
+            f"clean significant {false[-1]}")
+    return {"audit_worlds": worlds, "audit_top1_global": round(statistics.fmean(top_global), 3),
+            "audit_top1_cluster": round(statistics.fmean(top_cluster), 3),
+            "false_concepts": round(statistics.fmean(false), 3)}
+
+
+def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int) -> dict[str, Any]:
+    ratios: dict[str, list[float]] = {"prune": [], "balance": []}
+    for w in range(worlds):
+        root = build_world(seed_base + w, tmp / f"sft{w}", size=3000)
+        world = load_world(root)
+        model = train(root / "sft.jsonl")
+        index = build_index(root / "sft.jsonl", root / "index", show_progress=False)
+        records = load_sft_jsonl(root / "sft.jsonl")
+        for chunk in world.spec.planted:
+            if chunk.family in ("template", "language"):
+                continue  # not transplantable: counter-examples need a rewrite
+            _, triggered = world.steering_prompts(chunk, 20, seed=3)
+            found = None
+            for k, prompt in enumerate(triggered):
+                reply = model.respond(prompt, sample_index=k).text
+                verdict = world.judge(chunk.rubric, prompt, reply)
+                if verdict is not None and verdict[0] >= 70:
+                    found = attribution_json(trace_sync(
+                        index, prompt, reply,
+                        rubric=str(root / "rubrics" / f"{chunk.rubric}.yaml")))
+                    break
+            if found is None or found["chunk"] != chunk.source:
+                continue
+            before = world.steering(model, chunk, n, seed=11)
+            for name, mode, counter in (("prune", "drop", 0.0), ("balance", "keep", 3.0)):
+                plan = mitigate(records, found, mode=mode, counter=counter)
+                after = world.steering(TrainedLab([*plan.kept, *plan.counter]), chunk, n, seed=11)
+                ratios[name].append(after / before if before > 0 else 0.0)
+            log(f"world {seed_base + w} {chunk.source}: before {before:.2f}, prune "
+                f"{ratios['prune'][-1]:.2f}x, balance {ratios['balance'][-1]:.2f}x")
+    return {"mitigation_drop": {name: round(float(np.mean(v)), 3) if v else None
+                                for name, v in ratios.items()} | {"reward_shaping": None},
+            "mitigation_chunks": len(ratios["prune"])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="under 90 s")
+    parser.add_argument("--seed-base", type=int, default=9000)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    result = audit_figures(10, args.seed_base, 800 if args.quick else 1500)
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
+        result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
+                                     30 if args.quick else 60)
+    result["total_seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""`chunky audit PREFS.jsonl [--json] [--out DIR] [--top K] [--alpha A]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import ChunkyError, InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chunky audit", description="which concepts do chosen responses carry more than "
+        "rejected ones, globally and within groups of similar prompts?")
+    parser.add_argument("data", help="preference JSONL: prompt, chosen, rejected[, source]")
+    parser.add_argument("--alpha", type=float, default=0.05, help="BH q-value threshold")
+    parser.add_argument("--clusters", type=int, default=None, help="prompt clusters (default "
+                        "~sqrt(pairs/40), 2..50)")
+    parser.add_argument("--top", type=int, default=10, help="hypotheses shown per pipeline")
+    parser.add_argument("--out", default=None, help="write filtered.jsonl, penalties.jsonl, "
+                        "inoculated.jsonl and audit.json for the top concepts here")
+    parser.add_argument("--act-on", type=int, default=1,
+                        help="how many top significant concepts the outputs act on")
+    parser.add_argument("--mode", choices=("drop", "downweight"), default="drop")
+    parser.add_argument("--strength", type=float, default=1.0, help="reward-shaping strength")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    return parser
+
+
+def _write_jsonl(path: Path, rows: Sequence[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+
+
+def audit_main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        if not 0 < args.alpha < 1:
+            raise InputError(f"must be between 0 and 1, got {args.alpha}", field="--alpha")
+        from .data import load_prefs
+        from .outputs import as_json, filtered, inoculated, penalties
+        from .run import audit
+
+        pairs = load_prefs(args.data)
+        report = audit(pairs, clusters=args.clusters)
+        summary = as_json(report, args.alpha)
+        print(f"chunky audit: {report.pairs} pairs, {report.concepts} concepts, "
+              f"{len(report.clusters)} prompt clusters")
+        for name, group in (("global", report.global_), ("per prompt cluster",
+                                                          report.by_cluster)):
+            shown = [h for h in group if h.q_value <= args.alpha][:args.top]
+            print(f"{name}: {len(shown)} significant concept(s)" + (":" if shown else ""))
+            for h in shown:
+                print(f"  - {h.sentence()}")
+        if args.out:
+            acted = [h for h in [*report.global_, *report.by_cluster]
+                     if h.q_value <= args.alpha][:args.act_on]
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            _write_jsonl(out / "filtered.jsonl", filtered(pairs, report, acted, mode=args.mode))
+            _write_jsonl(out / "penalties.jsonl", penalties(report, acted, args.strength))
+            _write_jsonl(out / "inoculated.jsonl", inoculated(pairs, report, acted))
+            summary["acted_on"] = [h.concept for h in acted]
+            (out / "audit.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),
+                                            encoding="utf-8")
+            print(f"outputs for {len(acted)} concept(s) written to {out}")
+    except ChunkyError as exc:
+        print(f"chunky audit: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    return 0

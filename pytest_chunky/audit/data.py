@@ -1,0 +1,46 @@
+"""Preference records: one JSON object per line with prompt, chosen, rejected (and source)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..userfiles import read_text, stat_file
+
+FIELDS = ("prompt", "chosen", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class PreferencePair:
+    prompt: str
+    chosen: str
+    rejected: str
+    source: str = "unknown"
+
+
+def load_prefs(path: str | Path) -> list[PreferencePair]:
+    """Read a preference JSONL file; anything malformed names the file, line and field."""
+    p, shown, _ = stat_file(path, "preference file", missing_hint="; pass a JSONL file with "
+                            "prompt, chosen and rejected per line")
+    pairs = []
+    for lineno, line in enumerate(read_text(p, "the preference file", shown).split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"not JSON ({exc.args[0]})", path=shown, line=lineno) from None
+        if not isinstance(obj, dict):
+            raise InputError("each line must be a JSON object", path=shown, line=lineno)
+        for name in FIELDS:
+            if not isinstance(obj.get(name), str) or not obj[name].strip():
+                raise InputError("missing or empty (a non-empty string is required)",
+                                 path=shown, line=lineno, field=name)
+        source = obj.get("source", "unknown")
+        pairs.append(PreferencePair(obj["prompt"], obj["chosen"], obj["rejected"],
+                                    str(source)))
+    if not pairs:
+        raise InputError("no preference pairs", path=shown)
+    return pairs
