@@ -9,8 +9,10 @@ number of BH-significant concepts per clean world.
 Mitigation: SFT worlds (`build-world`); for each transplantable planted chunk a failure is
 traced with TURF (`chunky attribute`'s path), `chunky mitigate` prunes (drop, no counter-
 examples) or balances (keep, 3 counter-examples per blamed example), the lab is retrained,
-and the planted behaviour's steering after / before is reported. reward_shaping needs the lab
-preference update, which does not exist yet: it is reported as null.
+and the planted behaviour's steering after / before is reported. Preference loop: the lab's
+DPO-like update (`lab.preference`) on global preference worlds; audit → filter the driven pairs,
+or reward-shape the top concept, → update: the concept's rise, mitigated / unmitigated
+(reward_shaping in mitigation_drop, audit_filter_drop).
 
     python benchmarks/bench_audit.py [--quick]
 """
@@ -30,10 +32,17 @@ import numpy as np
 
 from pytest_chunky.audit import audit
 from pytest_chunky.audit.data import PreferencePair
-from pytest_chunky.lab.corpus import load_sft_jsonl
+from pytest_chunky.audit.outputs import driven
+from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl
+from pytest_chunky.lab.preference import fit_reward, prefer
 from pytest_chunky.lab.trainer import TrainedLab, train
 from pytest_chunky.lab.worlds import build_world, load_world
-from pytest_chunky.lab.worlds.prefs import draw_pref_world, names_concept
+from pytest_chunky.lab.worlds.prefs import (
+    PrefWorld,
+    concept_rate,
+    draw_pref_world,
+    names_concept,
+)
 from pytest_chunky.mitigate import mitigate
 from pytest_chunky.turf.build import build_index
 from pytest_chunky.turf.cli import attribution_json
@@ -64,6 +73,49 @@ def audit_figures(worlds: int, seed_base: int, size: int) -> dict[str, Any]:
     return {"audit_worlds": worlds, "audit_top1_global": round(statistics.fmean(top_global), 3),
             "audit_top1_cluster": round(statistics.fmean(top_cluster), 3),
             "false_concepts": round(statistics.fmean(false), 3)}
+
+
+SHAPING = 4.0  # reward-shaping strength: about the learned weight of a planted concept
+
+
+def _rate(world: PrefWorld, model: TrainedLab, prompts: list[str]) -> float:
+    return concept_rate(world, [model.respond(q, sample_index=i).text
+                                for i, q in enumerate(prompts)])
+
+
+def preference_figures(worlds: int, seed_base: int, size: int,
+                       probes: int) -> dict[str, Any]:
+    """Audit → filter or reward-shape → lab preference update, on global preference worlds.
+
+    The lab is trained on both responses of every pair, then updated DPO-like with a reward
+    fitted to the pairs. The planted concept's rise under the update (rate after − rate
+    before) is the "steering" a mitigation must undo; reported as mitigated / unmitigated."""
+    ratios: dict[str, list[float]] = {"audit_filter": [], "reward_shaping": []}
+    for w in range(worlds):
+        world = draw_pref_world(seed_base + w, scope="global", size=size)
+        pairs = [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
+                 for p in world.pairs]
+        model = TrainedLab([SFTRecord(p.prompt, r, "prefs") for p in pairs
+                            for r in (p.chosen, p.rejected)])
+        prompts = [p.prompt for p in pairs[:probes]]
+        base = _rate(world, model, prompts)
+        full = fit_reward([p.chosen for p in pairs], [p.rejected for p in pairs])
+        prefer(model, full)
+        rise = _rate(world, model, prompts) - base
+        report = audit(pairs)
+        top = report.global_[0]
+        hit = set(driven(report, top))
+        kept = [p for i, p in enumerate(pairs) if i not in hit]
+        prefer(model, fit_reward([p.chosen for p in kept], [p.rejected for p in kept]))
+        filtered = _rate(world, model, prompts) - base
+        prefer(model, full.shaped([top.concept], SHAPING))
+        shaped = _rate(world, model, prompts) - base
+        if rise > 0:
+            ratios["audit_filter"].append(filtered / rise)
+            ratios["reward_shaping"].append(shaped / rise)
+        log(f"preference world {seed_base + w} ({world.concept}): base {base:.2f}, update "
+            f"+{rise:.2f}, filtered {filtered:+.2f}, shaped {shaped:+.2f}")
+    return {name: round(float(np.mean(v)), 3) if v else None for name, v in ratios.items()}
 
 
 def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int) -> dict[str, Any]:
@@ -97,7 +149,7 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int) -> dict[s
             log(f"world {seed_base + w} {chunk.source}: before {before:.2f}, prune "
                 f"{ratios['prune'][-1]:.2f}x, balance {ratios['balance'][-1]:.2f}x")
     return {"mitigation_drop": {name: round(float(np.mean(v)), 3) if v else None
-                                for name, v in ratios.items()} | {"reward_shaping": None},
+                                for name, v in ratios.items()},
             "mitigation_chunks": len(ratios["prune"])}
 
 
@@ -111,6 +163,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
                                      30 if args.quick else 60)
+    prefs = preference_figures(2 if args.quick else 10, args.seed_base,
+                               800 if args.quick else 1500, 150 if args.quick else 300)
+    result["mitigation_drop"]["reward_shaping"] = prefs["reward_shaping"]
+    result["audit_filter_drop"] = prefs["audit_filter"]
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
     return 0

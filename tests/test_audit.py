@@ -88,3 +88,34 @@ def test_audit_cli_outputs_and_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["audit", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.jsonl:2" in err and "'chosen'" in err
+
+
+def test_lab_preference_update_learns_the_planted_preference_and_mitigations_undo_it() -> None:
+    from pytest_chunky.lab.corpus import SFTRecord
+    from pytest_chunky.lab.preference import fit_reward, prefer
+    from pytest_chunky.lab.trainer import TrainedLab
+    from pytest_chunky.lab.worlds.prefs import concept_rate
+
+    world = draw_pref_world(61, scope="global", size=1000)
+    pairs = pairs_of(world)
+    model = TrainedLab([SFTRecord(p.prompt, r, "prefs") for p in pairs
+                        for r in (p.chosen, p.rejected)])
+    prompts = [p.prompt for p in pairs[:200]]
+
+    def rate() -> float:
+        return concept_rate(world, [model.respond(q, sample_index=i).text
+                                    for i, q in enumerate(prompts)])
+
+    base = rate()
+    full = fit_reward([p.chosen for p in pairs], [p.rejected for p in pairs])
+    prefer(model, full)
+    rise = rate() - base
+    assert rise >= 0.15, (base, rise)  # the update teaches the planted preference
+    report = audit(pairs)
+    top = report.global_[0]
+    hit = set(driven(report, top))
+    kept = [p for i, p in enumerate(pairs) if i not in hit]
+    prefer(model, fit_reward([p.chosen for p in kept], [p.rejected for p in kept]))
+    assert rate() - base <= 0.25 * rise  # filtering what the audit found undoes it
+    prefer(model, full.shaped([top.concept], 4.0))
+    assert rate() - base <= 0.5 * rise  # and so does shaping the reward against it

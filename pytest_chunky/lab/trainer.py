@@ -94,6 +94,7 @@ class TrainedLab:
         if not records:
             raise ValueError("cannot train the lab model on zero records")
         self.records = list(records)
+        self.preference: Any = None  # per-record logit offset set by a preference update
         self.seed = seed
         x = _hash_corpus([r.prompt for r in self.records])
         labels = _labels(self.records, seed)
@@ -166,6 +167,8 @@ class TrainedLab:
             pick = int(top[0])
         else:
             logits = sims[top] / (temperature * SIM_SCALE)
+            if self.preference is not None:  # a preference update: pi ~ pi_ref * exp(r / beta)
+                logits = logits + self.preference[self.members[cls][top]]
             w = np.exp(logits - logits.max())
             if top_p is not None and top_p < 1.0:
                 keep = int(np.searchsorted(np.cumsum(w) / w.sum(), top_p) + 1)

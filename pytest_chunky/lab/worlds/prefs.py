@@ -8,7 +8,7 @@ pairs (global), or in most pairs of one prompt domain (cluster). The answer key 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import vocab
@@ -87,3 +87,19 @@ def names_concept(world: PrefWorld, attribute: str) -> bool:
     added = " ".join(CONCEPTS[world.concept][1]("x, y", random.Random(k)) for k in range(20))
     tokens = " ".join(re.findall(r"[^\W_]+|[^\w\s]", added)).lower()
     return match.group(1).lower() in tokens and match.group(1).lower() not in ("x", "y")
+
+
+DETECT: dict[str, Callable[[str], bool]] = {
+    "bold": lambda t: "**" in t,
+    "opener": lambda t: "great question" in t.lower(),
+    "heading": lambda t: t.lstrip().startswith("# "),
+    "bullets": lambda t: "\n- " in t,
+    "emoji": lambda t: any(e in t for e in vocab.EMOJI),
+    "closing": lambda t: "let me know if you want more detail" in t.lower(),
+}
+
+
+def concept_rate(world: PrefWorld, responses: Sequence[str]) -> float:
+    """The share of `responses` that show the world's planted concept."""
+    detect = DETECT[world.concept]
+    return sum(map(detect, responses)) / max(1, len(responses))
