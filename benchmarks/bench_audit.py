@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,7 +34,7 @@ import numpy as np
 from pytest_chunky.audit import audit
 from pytest_chunky.audit.data import PreferencePair
 from pytest_chunky.audit.outputs import driven
-from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl
+from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl, write_sft_jsonl
 from pytest_chunky.lab.preference import fit_reward, prefer
 from pytest_chunky.lab.trainer import TrainedLab, train
 from pytest_chunky.lab.worlds import build_world, load_world
@@ -43,6 +44,7 @@ from pytest_chunky.lab.worlds.prefs import (
     draw_pref_world,
     names_concept,
 )
+from pytest_chunky.lab.worlds.spec import PlantedSpec
 from pytest_chunky.mitigate import mitigate
 from pytest_chunky.turf.build import build_index
 from pytest_chunky.turf.cli import attribution_json
@@ -118,8 +120,28 @@ def preference_figures(worlds: int, seed_base: int, size: int,
     return {name: round(float(np.mean(v)), 3) if v else None for name, v in ratios.items()}
 
 
-def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int) -> dict[str, Any]:
+def gate_fails(root: Path, chunk: PlantedSpec, seed: int) -> bool:
+    """A SURF gate for the chunk's rubric, with the world's roles, against `lab:root`."""
+    from bench_world import surf
+
+    from pytest_chunky.models.registry import create_model
+    from pytest_chunky.search import SearchConfig
+
+    model = create_model(f"lab:{root}")
+    return surf(root, chunk, model, model, seed, SearchConfig())[1]
+
+
+def pruned_world(root: Path, kept: list[SFTRecord], out: Path) -> Path:
+    """The world directory with its sft.jsonl replaced: `lab:out` is the retrained model."""
+    shutil.copytree(root, out, ignore=shutil.ignore_patterns("index"))
+    write_sft_jsonl(kept, out / "sft.jsonl")
+    return out
+
+
+def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
+                       gates: int) -> dict[str, Any]:
     ratios: dict[str, list[float]] = {"prune": [], "balance": []}
+    fixed: list[float] = []
     for w in range(worlds):
         root = build_world(seed_base + w, tmp / f"sft{w}", size=3000)
         world = load_world(root)
@@ -142,15 +164,22 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int) -> dict[s
             if found is None or found["chunk"] != chunk.source:
                 continue
             before = world.steering(model, chunk, n, seed=11)
+            gate = ""
             for name, mode, counter in (("prune", "drop", 0.0), ("balance", "keep", 3.0)):
                 plan = mitigate(records, found, mode=mode, counter=counter)
                 after = world.steering(TrainedLab([*plan.kept, *plan.counter]), chunk, n, seed=11)
                 ratios[name].append(after / before if before > 0 else 0.0)
+                if name == "prune" and len(fixed) < gates and gate_fails(root, chunk, w):
+                    again = pruned_world(root, plan.kept, tmp / f"pruned{w}-{chunk.source}")
+                    fixed.append(float(not gate_fails(again, chunk, w)))
+                    gate = f", failing gate {'passes' if fixed[-1] else 'still fails'} after"
             log(f"world {seed_base + w} {chunk.source}: before {before:.2f}, prune "
-                f"{ratios['prune'][-1]:.2f}x, balance {ratios['balance'][-1]:.2f}x")
+                f"{ratios['prune'][-1]:.2f}x, balance {ratios['balance'][-1]:.2f}x{gate}")
     return {"mitigation_drop": {name: round(float(np.mean(v)), 3) if v else None
                                 for name, v in ratios.items()},
-            "mitigation_chunks": len(ratios["prune"])}
+            "mitigation_chunks": len(ratios["prune"]),
+            "gates_fixed": round(float(np.mean(fixed)), 3) if fixed else None,
+            "gates": len(fixed)}
 
 
 def main() -> int:
@@ -162,7 +191,7 @@ def main() -> int:
     result = audit_figures(10, args.seed_base, 800 if args.quick else 1500)
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
-                                     30 if args.quick else 60)
+                                     30 if args.quick else 60, 2 if args.quick else 100)
     prefs = preference_figures(2 if args.quick else 10, args.seed_base,
                                800 if args.quick else 1500, 150 if args.quick else 300)
     result["mitigation_drop"]["reward_shaping"] = prefs["reward_shaping"]
