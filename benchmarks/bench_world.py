@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from pytest_chunky.models.registry import create_model
 from pytest_chunky.roles import Generator, Judge, Target
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
+from pytest_chunky.search.records import Candidate
 
 MEDIAN_MIN, FLOOR, CLEAN_MAX, RECALL_MIN, FAMILIES_MIN = 0.5, 0.3, 0.05, 0.9, 8
 
@@ -47,22 +49,31 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def surf(root: Path, chunk: PlantedSpec, target: Model, roles: Model, seed: int,
-         config: SearchConfig) -> tuple[list[str], bool, int]:
-    """(top-3 attributes, gate failed, calls) for one SURF gate with the world's own roles."""
-    ledger = Ledger()
+def world_search(root: Path, chunk: PlantedSpec, target: Model, roles: Model, seed: int,
+                 config: SearchConfig, ledger: Ledger | None = None,
+                 sink: Callable[[Candidate], None] | None = None) -> SurfSearch:
+    """A SURF gate for the chunk's rubric with the world's own pool and roles (`roles` plays
+    generator and judge)."""
+    ledger = ledger or Ledger()
 
     def client(role: str, model: Model) -> RoleClient:
         return RoleClient(role, model, cache=None, ledger=ledger,  # type: ignore[arg-type]
                           budget=None, concurrency=8)
 
     world = load_world(root)
-    search = SurfSearch(
+    return SurfSearch(
         rubric=get_rubric(root / "rubrics" / f"{chunk.rubric}.yaml"),
         pool=[a.attribute for a in world.spec.attributes],
         target=Target(client("target", target)), generator=Generator(client("generator", roles)),
-        judge=Judge(client("judge", roles)), config=config.model_copy(update={"seed": seed}))
-    result = asyncio.run(search.run())
+        judge=Judge(client("judge", roles)), config=config.model_copy(update={"seed": seed}),
+        sink=sink)
+
+
+def surf(root: Path, chunk: PlantedSpec, target: Model, roles: Model, seed: int,
+         config: SearchConfig) -> tuple[list[str], bool, int]:
+    """(top-3 attributes, gate failed, calls) for one SURF gate with the world's own roles."""
+    ledger = Ledger()
+    result = asyncio.run(world_search(root, chunk, target, roles, seed, config, ledger).run())
     calls = sum(int(v.get("calls", 0)) for v in ledger.as_dict().values())
     return result.top_attributes(3), bool(result.failures), calls
 

@@ -22,27 +22,15 @@ def log(text: str) -> None:
     print(f"bench_turf: {text}", file=sys.stderr, flush=True)
 
 
-def _search(root: Path, rubric: Any, seed: int, sink: Any) -> Any:
-    from pytest_chunky.accounting import Ledger
-    from pytest_chunky.client import RoleClient
-    from pytest_chunky.lab.worlds import load_world
-    from pytest_chunky.models.registry import create_model
-    from pytest_chunky.roles import Generator, Judge, Target
-    from pytest_chunky.search import SearchConfig, SurfSearch
-
-    model = create_model(f"lab:{root}")
-    client = RoleClient("target", model, cache=None, ledger=Ledger(), budget=None, concurrency=8)
-    pool = [a.attribute for a in load_world(root).spec.attributes]
-    return SurfSearch(rubric=rubric, pool=pool, target=Target(client),
-                      generator=Generator(client), judge=Judge(client),
-                      config=SearchConfig(seed=seed), sink=sink)
-
-
 def world_figures(worlds: int, size: int, seed_base: int, tmp: Path,
                   per_chunk: int = 3) -> dict[str, Any]:
+    from bench_world import world_search
+
     from pytest_chunky.lab.worlds import build_world, load_world
     from pytest_chunky.lab.worlds.answer import describes_trigger
+    from pytest_chunky.models.registry import create_model
     from pytest_chunky.rubrics import get_rubric
+    from pytest_chunky.search import SearchConfig
     from pytest_chunky.search.records import Candidate
     from pytest_chunky.turf.build import build_index
     from pytest_chunky.turf.trace import trace_failure, trace_sync
@@ -64,7 +52,9 @@ def world_figures(worlds: int, size: int, seed_base: int, tmp: Path,
                 if c.response is not None and c.score is not None:
                     into.append((c.response, c.score))
 
-            result = asyncio.run(_search(root, get_rubric(rubric_path), seed, sink).run())
+            model = create_model(f"lab:{root}")
+            result = asyncio.run(world_search(root, chunk, model, model, seed, SearchConfig(),
+                                              sink=sink).run())
             failures = result.failures[:per_chunk]
             unfound += not failures
             for conf in failures:

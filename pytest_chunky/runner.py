@@ -104,9 +104,10 @@ def role_models(settings: Settings) -> dict[str, str | None]:
     parsed = parse_model_string(settings.model) if settings.model else None
     default = None
     if parsed is not None and parsed.provider in LAB_PROVIDERS:
+        from .lab.worlds import is_world
+
         # A world directory brings its own roles: lab:DIR for lab-clean:DIR too.
-        world = parsed.name and not parsed.name.isdigit() and (
-            Path(parsed.name) / "world.json").is_file()
+        world = parsed.name and not parsed.name.isdigit() and is_world(parsed.name)
         default = f"lab:{parsed.name}" if world else "lab"
     judge = settings.judge or default
     if settings.model is not None and judge is None:

@@ -6,10 +6,11 @@ import json
 import re
 import unicodedata
 
-_TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{2,}", re.M)
+# Markdown structure, shared with the lab trainer's shape features.
+TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{2,}", re.M)
 _LATEX = re.compile(r"\$[^$\n]*[\\^_{}][^$\n]*\$|\\(?:frac|sqrt|alpha|beta|sum|int|cdot|times)\b")
-_BULLET = re.compile(r"^\s*[-*•] \S", re.M)
-_NUMBERED = re.compile(r"^\s*\d+[.)] \S", re.M)
+BULLET = re.compile(r"^\s*[-*•] \S", re.M)
+NUMBERED = re.compile(r"^\s*\d+[.)] \S", re.M)
 _URL = re.compile(r"https?://\S|www\.\S")
 _BOLD = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__")
 _HEADING = re.compile(r"^#{1,6} \S", re.M)
@@ -64,10 +65,10 @@ def shape_attributes(text: str, subject: str) -> list[str]:
     checks = (
         (_is_json(text), "is a JSON object"),
         ("```" in text, "contains a fenced code block"),
-        ("|" in text and bool(_TABLE.search(text)), "contains a markdown table"),
+        ("|" in text and bool(TABLE.search(text)), "contains a markdown table"),
         (("$" in text or "\\" in text) and bool(_LATEX.search(text)), "uses LaTeX notation"),
-        (len(_BULLET.findall(text)) >= 2, "contains a bulleted list"),
-        (len(_NUMBERED.findall(text)) >= 2, "contains a numbered list"),
+        (len(BULLET.findall(text)) >= 2, "contains a bulleted list"),
+        (len(NUMBERED.findall(text)) >= 2, "contains a numbered list"),
         ("\n" in text and _short_lines(text), "is written in short lines, like a poem"),
         (("**" in text or "__" in text) and bool(_BOLD.search(text)), "uses bold text"),
         ("#" in text and bool(_HEADING.search(text)), "contains a markdown heading"),

@@ -10,6 +10,7 @@ Leading templates are the first sentence's tokens with the corpus's rare (conten
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -64,6 +65,7 @@ class FeatureSpace:
         self.kind = kind
         self.markers = list(markers)  # the corpus's commonest words: its main language
         self._seen: dict[str, list[int]] = {}
+        self._fitted: dict[str, int] = {}  # text -> its row of `matrix` (set by `fit`)
         self.subject = SUBJECTS[kind]
         self.keys = keys
         self.ids = {k: i for i, k in enumerate(keys)}
@@ -86,6 +88,12 @@ class FeatureSpace:
             return body
         tokens = body.split(SEP)
         return (template_attribute if tag == "t" else word_attribute)(tokens, self.subject)
+
+    @functools.cached_property
+    def columns(self) -> sparse.csc_matrix:
+        """The matrix by feature: which texts carry each feature."""
+        assert self.matrix is not None
+        return self.matrix.tocsc()
 
     @property
     def digest(self) -> str:
@@ -127,6 +135,10 @@ class FeatureSpace:
     def features(self, text: str, toks: list[list[str]] | None = None,
                  shapes: list[str] | None = None) -> list[int]:
         if toks is None and shapes is None:  # attribution time: a search's responses repeat
+            row = self._fitted.get(text)
+            if row is not None and self.matrix is not None:  # encoded at fit: read it back
+                start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+                return [int(i) for i in self.matrix.indices[start:end]]
             cached = self._seen.get(text)
             if cached is None:
                 cached = self._features(text, None, None)
@@ -233,6 +245,7 @@ class FeatureSpace:
         space = cls(kind, keys, np.array([df[k] for k in keys], dtype=np.int64), frequent, n,
                     markers=markers)
         space.matrix = space.encode(texts, tokenised, shapes)
+        space._fitted = {text: i for i, text in enumerate(texts)}
         # Frequencies as encoded (case-folded matches included), so hits never exceed them.
         space.df = np.bincount(space.matrix.indices, minlength=len(keys)).astype(np.int64)
         return space

@@ -13,11 +13,10 @@ import itertools
 import re
 import unicodedata
 
+from ..describe.shapes import BULLET, NUMBERED, TABLE
+
 _TOKEN = re.compile(r"\\[A-Za-z]+|[^\W_]+(?:'[^\W_]+)?|[^\w\s]")
-_TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{2,}", re.M)
 _LATEX = re.compile(r"\$[^$\n]+\$|\\[A-Za-z]+")
-_BULLET = re.compile(r"^\s*[-*•] \S", re.M)
-_NUMBERED = re.compile(r"^\s*\d+[.)] \S", re.M)
 _DIGIT = re.compile(r"\d")
 _URL = re.compile(r"https?://|www\.")
 _LENGTHS = (3, 6, 12, 24, 48, 96, 192)
@@ -50,9 +49,9 @@ def shape_features(text: str) -> list[str]:
     if letters >= 8:
         upper = sum(map(str.isupper, text)) / letters
         out.append(f"caps:{_bucket(int(upper * 10), (0, 1, 3, 6, 8))}")
-    checks = (("table", _TABLE.search(text)), ("fence", "```" in text),
-              ("latex", _LATEX.search(text)), ("bullets", len(_BULLET.findall(text)) >= 2),
-              ("numbered", len(_NUMBERED.findall(text)) >= 2), ("url", _URL.search(text)),
+    checks = (("table", TABLE.search(text)), ("fence", "```" in text),
+              ("latex", _LATEX.search(text)), ("bullets", len(BULLET.findall(text)) >= 2),
+              ("numbered", len(NUMBERED.findall(text)) >= 2), ("url", _URL.search(text)),
               ("quote", '"' in text or "“" in text), ("digits", _DIGIT.search(text)),
               ("question", text.rstrip().endswith("?")), ("exclaim", "!" in text),
               ("emoji", not ascii_only and any(unicodedata.category(c) == "So"

@@ -77,7 +77,9 @@ def responder_for(variant: str = "lab", *, seed: int = 0,
     if corpus_path is None:
         return trained_responder(variant, seed)
     p = corpus_file(corpus_path, variant)
-    if p.name == "clean.jsonl" and p.parent.joinpath("world.json").is_file():
+    from .worlds import is_world
+
+    if p.name == "clean.jsonl" and is_world(p.parent):
         variant = "lab"  # a world's clean corpus is already clean
     try:
         st = p.stat()

@@ -88,11 +88,18 @@ def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
 
 def _world_at(corpus: str | None) -> World | None:
     """The world behind `lab:DIR`, when DIR is a generated world (it has a world.json)."""
-    if corpus is None or not (Path(corpus) / "world.json").is_file():
-        return None
-    from .worlds import load_world
+    from .worlds import is_world, load_world
 
-    return load_world(corpus)
+    return load_world(corpus) if corpus is not None and is_world(corpus) else None
+
+
+_RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>')
+
+
+def rubric_names(user: str) -> list[str]:
+    """(name, detector) of the role prompt's rubric tag, those present."""
+    match = _RUBRIC_TAG.search(user)
+    return [n for n in (match.groups() if match else ()) if n]
 
 
 def world_answer(world: World, task: str, user: str, rng: random.Random) -> str | None:
@@ -100,8 +107,7 @@ def world_answer(world: World, task: str, user: str, rng: random.Random) -> str 
     if task == "generate":
         return f"<query>{world.realise(parse_attribute_lines(user), rng)}</query>"
     if task == "judge":
-        match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
-        names = [n for n in (match.groups() if match else ()) if n]
+        names = rubric_names(user)
         query, response = extract_tag("query", user) or "", extract_tag("response", user) or ""
         for name in reversed(names):
             verdict = world.judge(name, query, response)
@@ -118,9 +124,8 @@ def world_answer(world: World, task: str, user: str, rng: random.Random) -> str 
             "The response answers the request normally"]
         return "<attributes>" + json.dumps(attrs) + "</attributes>"
     if task == "crux":
-        match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
-        chunk = next((c for c in (world.chunk_for(n) for n in (match.groups() if match else ())
-                                  if n) if c is not None), None)
+        chunk = next((c for c in map(world.chunk_for, rubric_names(user)) if c is not None),
+                     None)
         if chunk is None:
             return None
         listed = [a for a in (extract_tag("attributes", user) or "").splitlines() if a]
@@ -176,8 +181,8 @@ class LabRoleModel(Model):
         if task == "judge":
             from .judge import judge
 
-            match = re.search(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>', user)
-            name = (match.group(2) or match.group(1)) if match else ""
+            names = rubric_names(user)  # the detector when named, else the rubric
+            name = names[-1] if names else ""
             score, reason = judge(name, extract_tag("query", user) or "",
                                   extract_tag("response", user) or "")
             return "<verdict>" + json.dumps({"score": score, "reason": reason}) + "</verdict>"

@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from ..describe.space import FeatureSpace
+from ..describe.space import SEP, FeatureSpace
 from ..describe.tokens import lines
 from .attribute import benjamini_hochberg, enrichment_score
 
@@ -77,21 +76,12 @@ def enrich(space: FeatureSpace, features: Sequence[int], rows: np.ndarray) -> li
 
 def rows_with(space: FeatureSpace, feature: int) -> np.ndarray:
     assert space.matrix is not None
-    return np.asarray(_columns(space)[:, feature].nonzero()[0], dtype=np.int64)
-
-
-def _columns(space: FeatureSpace) -> sparse.csc_matrix:
-    cached = getattr(space, "_csc", None)
-    if cached is None:
-        assert space.matrix is not None
-        cached = space.matrix.tocsc()
-        space._csc = cached  # type: ignore[attr-defined]
-    return cached
+    return np.asarray(space.columns[:, feature].nonzero()[0], dtype=np.int64)
 
 
 def _copied(space: FeatureSpace, feature: int, query_words: set[str]) -> bool:
     key = space.keys[feature]
-    return key[0] == "g" and all(t.lower() in query_words for t in key[2:].split("\x1f"))
+    return key[0] == "g" and all(t.lower() in query_words for t in key[2:].split(SEP))
 
 
 def _words(text: str) -> set[str]:
@@ -139,7 +129,7 @@ def offline_crux(query_space: FeatureSpace, response_space: FeatureSpace, query:
     if not q_ids or not cands:
         return []
     assert query_space.matrix is not None
-    counts = (_columns(response_space)[:, cands].T @ query_space.matrix[:, q_ids]).toarray()
+    counts = (response_space.columns[:, cands].T @ query_space.matrix[:, q_ids]).toarray()
     overlap = rubric_overlap(response_space, rubric, cands) if rubric else {}
     q_df = query_space.df[q_ids].astype(np.float64)
     best: list[tuple[str, float]] = []

@@ -19,15 +19,14 @@ from ..errors import InputError
 from ..models.base import Model
 from ..rubrics import Rubric
 from .attribute import Attribution, Candidate, EvidencePair, _chunks, attribute
-from .contrast import FeatureHit, enrich, offline_crux, rows_with
-from .crux import RubricInfo, extract_crux, resolve_rubric
+from .contrast import FeatureHit, enrich, offline_crux, rows_with, separating_features
+from .crux import extract_crux, resolve_rubric
 from .extract import Extractor
 from .index import TurfIndex
 
 __all__ = ["trace", "trace_failure", "trace_sync"]
 
 SIGNIFICANT = 0.05  # BH q-value a crux's best trigger needs to be taken as its explanation
-_NONE = RubricInfo("", "", None)
 
 
 def _rows(index: TurfIndex, crux: str, k: int, min_similarity: float) -> np.ndarray:
@@ -77,17 +76,18 @@ async def trace(index: TurfIndex, query: str, response: str, *,
                          f"rebuild it with: chunky index build DATA.jsonl --out {index.dir}",
                          path=str(index.dir))
     q_space, r_space = index.features
+    info = resolve_rubric(rubric)
+    rubric_text = info.text if info else None
     blind: list[str] = []
     if crux:
         cruxes = list(crux)
     elif crux_model is not None and extractor is not None:
-        blind, cruxes = await extract_crux(response, resolve_rubric(rubric),
-                                           extractor=extractor, model=crux_model)
+        blind, cruxes = await extract_crux(response, info, extractor=extractor,
+                                           model=crux_model)
         cruxes = cruxes or blind
     else:
-        info = resolve_rubric(rubric)
         cruxes = [c for c, _ in offline_crux(q_space, r_space, query, response,
-                                             rubric=info.text if info else None)]
+                                             rubric=rubric_text)]
     if not cruxes:
         raise ValueError("no feature of the failing response occurs in the training data, so "
                          "nothing can be traced")
@@ -99,7 +99,7 @@ async def trace(index: TurfIndex, query: str, response: str, *,
     # The first crux with significant evidence in the data; an LLM's wording that the index
     # cannot retrieve well falls back to the data's own crux.
     fallback = [] if not blind else [c for c, _ in offline_crux(
-        q_space, r_space, query, response, rubric=(resolve_rubric(rubric) or _NONE).text)]
+        q_space, r_space, query, response, rubric=rubric_text)]
     for option in [*cruxes, *fallback]:
         rows = _rows(index, option, k, min_similarity)
         hits = enrich(q_space, q_ids, rows)
@@ -158,8 +158,6 @@ async def trace_failure(index: TurfIndex, query: str, response: str, *,
     every (response, score) the search judged) and is taught together with a query feature in
     the corpus; with no contrast from the search (a replayed failure) the data alone decide.
     """
-    from .contrast import offline_crux, separating_features
-
     crux = None
     if crux_model is None and index.features is not None:
         q_space, r_space = index.features

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from .build import build_world, draw_world, truth, world_records
-from .world import World, load_world
+from .world import World, is_world, load_world
 
-__all__ = ["World", "build_world", "draw_world", "load_world", "truth", "world_records"]
+__all__ = ["World", "build_world", "draw_world", "is_world", "load_world", "truth", "world_records"]

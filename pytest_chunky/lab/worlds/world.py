@@ -25,6 +25,7 @@ from .content import STYLES, draw_base
 from .families import FAMILIES, Base
 from .spec import AttributeSpec, BackgroundSpec, PlantedSpec, WorldSpec
 
+WORLD_FILE = "world.json"
 DISTRACTOR_RATE = 0.3
 STYLE_RATE = 0.5
 
@@ -204,7 +205,7 @@ def _in_language(text: str, lang: dict[str, object]) -> bool:
 @functools.lru_cache(maxsize=32)
 def _load(path: str, mtime_ns: int) -> World:
     del mtime_ns
-    shown = str(Path(path) / "world.json")
+    shown = str(Path(path) / WORLD_FILE)
     try:
         data = json.loads(Path(shown).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -221,7 +222,12 @@ def _load(path: str, mtime_ns: int) -> World:
     return World(spec, Path(path))
 
 
+def is_world(path: str | Path) -> bool:
+    """A directory written by `build-world` (it holds a world.json)."""
+    return (Path(path) / WORLD_FILE).is_file()
+
+
 def load_world(path: str | Path) -> World:
     p = Path(path)
-    marker = p / "world.json"
+    marker = p / WORLD_FILE
     return _load(str(p.resolve()), marker.stat().st_mtime_ns if marker.exists() else 0)
