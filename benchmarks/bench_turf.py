@@ -2,6 +2,8 @@
 
     python benchmarks/bench_turf.py            # 10k + 100k builds, 15 failures per chunk
     python benchmarks/bench_turf.py --quick    # 10k build only, 4 failures per chunk, 5 worlds
+    python benchmarks/bench_turf.py --scale    # 100k diverse build, 1M latency, recall, batch
+    python benchmarks/bench_turf.py --scale --quick   # the same at 20k / 200k
 
 Own lab (this module): the paper's cluster-hit method with the lab extractor. Generated worlds
 (`turf_worlds.py`): the plugin's and the CLI's default path (data features, contrastive
@@ -127,12 +129,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child-build", nargs=2, metavar=("SIZE", "OUT"))
+    parser.add_argument("--scale", action="store_true",
+                        help="TURF at scale: 100k diverse build, 1M latency, kNN recall, batch")
+    parser.add_argument("--child-scale-build", nargs=2, metavar=("SIZE", "OUT"))
     parser.add_argument("--worlds", type=int, help="generated worlds (default 5 quick, 20)")
     parser.add_argument("--world-seed", type=int, default=5000, help="first world seed")
     parser.add_argument("--world-size", type=int, help="examples per world (3000 quick, 6000)")
     args = parser.parse_args()
     if args.child_build:
         child_build(int(args.child_build[0]), args.child_build[1])
+        return
+    if args.child_scale_build:
+        import turf_scale
+
+        turf_scale.child_build(int(args.child_scale_build[0]), args.child_scale_build[1])
+        return
+    if args.scale:
+        import turf_scale
+
+        started = time.perf_counter()
+        figures = turf_scale.scale_figures(args.quick)
+        figures["cores"] = os.cpu_count()
+        figures["total_seconds"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(figures))
         return
     started = time.perf_counter()
     per_chunk = 4 if args.quick else 15

@@ -176,10 +176,14 @@ class BuiltinEmbedder:
         distinct = sorted(table)
         if not distinct:
             raise InputError("cannot fit the built-in embedder on zero attribute strings")
-        counts = self._counts(distinct)
         row_weight = np.array([table[t] for t in distinct], dtype=np.float64)
-        rows = np.repeat(np.arange(len(distinct)), np.diff(counts.indptr))
-        df = np.bincount(counts.indices, weights=row_weight[rows], minlength=self.N_FEATURES)
+        df = np.zeros(self.N_FEATURES, dtype=np.float64)
+        step = 50_000  # in slices: the n-gram matrix of 1M strings alone would take gigabytes
+        for start in range(0, len(distinct), step):
+            counts = self._counts(distinct[start:start + step])
+            rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+            df += np.bincount(counts.indices, weights=row_weight[start:start + step][rows],
+                              minlength=self.N_FEATURES)
         n = float(row_weight.sum())
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         rng = np.random.default_rng(self.seed)

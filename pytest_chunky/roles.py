@@ -34,6 +34,22 @@ VERDICT_SCHEMA: dict[str, object] = {
 STRUCTURED_PROVIDERS = ("openai",)  # providers whose API enforces a JSON schema
 
 
+def attempt_params(client: RoleClient, template: prompts.Template, attempt: int, *,
+                   seed: int | None = None, index: int = 0, temperature: float = 0.0,
+                   max_tokens: int = 1024,
+                   json_schema: dict[str, object] | None = None) -> SamplingParams:
+    """The sampling parameters of one attempt of a structured call.
+
+    Shared with the batch path (`pytest_chunky.batch`), whose prefilled cache entries must
+    carry exactly the keys the direct calls will look up.
+    """
+    schema = json_schema if client.model.provider in STRUCTURED_PROVIDERS else None
+    return SamplingParams(
+        temperature=temperature if attempt == 0 else max(temperature, 0.7),
+        max_tokens=max_tokens, seed=seed, sample_index=index * 100 + attempt,
+        template=template.id, json_schema=schema)
+
+
 async def structured_call(client: RoleClient, template: prompts.Template, user: str,
                           parse: Callable[[str], T], *, retries: int = 2, seed: int | None = None,
                           index: int = 0, temperature: float = 0.0,
@@ -45,12 +61,10 @@ async def structured_call(client: RoleClient, template: prompts.Template, user: 
     template's tags and the robust parsers do the work.
     """
     last: JudgeParseError | None = None
-    schema = json_schema if client.model.provider in STRUCTURED_PROVIDERS else None
     for attempt in range(retries + 1):
-        params = SamplingParams(
-            temperature=temperature if attempt == 0 else max(temperature, 0.7),
-            max_tokens=max_tokens, seed=seed, sample_index=index * 100 + attempt,
-            template=template.id, json_schema=schema)
+        params = attempt_params(client, template, attempt, seed=seed, index=index,
+                                temperature=temperature, max_tokens=max_tokens,
+                                json_schema=json_schema)
         completion = await client.complete(template.messages(user), params)
         try:
             return parse(completion.text)
@@ -129,12 +143,16 @@ class Extractor:
         self.client = client
         self.retries = retries
 
-    async def attributes(self, text: str, kind: str) -> list[str]:
+    @staticmethod
+    def task(text: str, kind: str) -> tuple[prompts.Template, str, Callable[[str], list[str]]]:
+        """(template, user message, parser) of one extraction; the batch path reuses it."""
         template = prompts.EXTRACT_QUERY if kind == "query" else prompts.EXTRACT_RESPONSE
-        return await structured_call(
-            self.client, template, prompts.tagged(kind, text),
-            lambda reply: prompts.parse_string_list("attributes", reply, expected=10),
-            retries=self.retries)
+        return (template, prompts.tagged(kind, text),
+                lambda reply: prompts.parse_string_list("attributes", reply, expected=10))
+
+    async def attributes(self, text: str, kind: str) -> list[str]:
+        template, user, parse = self.task(text, kind)
+        return await structured_call(self.client, template, user, parse, retries=self.retries)
 
     async def crux(self, response: str, rubric: Rubric) -> list[str]:
         """Blind judge lists attributes without the rubric; informed judge picks the top 3."""

@@ -11,6 +11,7 @@ Credentials sent by clients (`Authorization`, `x-api-key`) are ignored and never
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import contextlib
 import json
@@ -25,6 +26,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .batch.store import BatchStore
+from .embed import Embedder
 from .faults import (  # re-exported: the server is where users meet them
     BAD_JUDGE_REPLY,
     JUDGE_TAG,
@@ -141,9 +144,12 @@ class ModelServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # benchmarks open many connections at once; 5 would stall SYNs
 
-    def __init__(self, model: Model, host: str, port: int, faults: FaultConfig) -> None:
+    def __init__(self, model: Model, host: str, port: int, faults: FaultConfig,
+                 embedder: Embedder | None = None) -> None:
         super().__init__((host, port), _Handler)
         self.model = model
+        self.embedder = embedder
+        self.batches = BatchStore(self)
         self.faults = faults
         self._drawer = _FaultDrawer(faults)
         self._lock = threading.Lock()
@@ -201,6 +207,22 @@ class ModelServer(ThreadingHTTPServer):
                     future.cancel()
                     raise ConnectionAbortedError("server closed") from None
 
+    def embeddings_reply(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An OpenAI embeddings reply from the served embedder (ValueError without one)."""
+        if self.embedder is None:
+            raise ValueError("this server has no embedder (serve(..., embedder=...))")
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else texts
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise ValueError("input must be a string or a list of strings")
+        vectors = self.embedder.embed(texts).astype("<f4")
+        b64 = body.get("encoding_format") == "base64"  # the SDK's default: float32 bytes
+        return {"object": "list", "model": str(body.get("model") or self.embedder.name),
+                "data": [{"object": "embedding", "index": i,
+                          "embedding": base64.b64encode(row.tobytes()).decode() if b64
+                          else row.tolist()} for i, row in enumerate(vectors)],
+                "usage": {"prompt_tokens": 0, "total_tokens": 0}}
+
     def track(self, conn: socket.socket, add: bool) -> None:
         with self._lock:
             (self._conns.add if add else self._conns.discard)(conn)
@@ -252,9 +274,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request logs are noise in tests, and headers must never be printed."""
 
-    def _send(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(self, status: int, payload: bytes, headers: dict[str, str] | None = None,
+              content_type: str = "application/json") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
@@ -265,9 +288,31 @@ class _Handler(BaseHTTPRequestHandler):
               headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(body).encode(), headers)
 
+    def _batch_route(self, method: str, path: str, raw: bytes = b"") -> bool:
+        """Serve a Files / Batches / Message Batches / embeddings route; False if not one."""
+        if path == "/v1/embeddings" and method == "POST":
+            try:
+                self._json(200, self.server.embeddings_reply(json.loads(raw or b"{}")))
+            except ValueError as exc:
+                self._json(400, _error_body(False, 400, "invalid_request_error", str(exc)))
+            return True
+        try:
+            reply = self.server.batches.handle(method, path, raw,
+                                               self.headers.get("Content-Type", ""))
+        except ValueError as exc:  # a body that is not JSON
+            reply = (400, json.dumps(_error_body(False, 400, "invalid_request_error",
+                                                 str(exc))).encode(), "application/json")
+        if reply is None:
+            return False
+        status, payload, content_type = reply
+        self._send(status, payload, content_type=content_type)
+        return True
+
     def do_GET(self) -> None:
         model = self.server.model
         path = self.path.split("?", 1)[0].rstrip("/")
+        if self._batch_route("GET", path):
+            return
         if path == "/health":
             self._json(200, {"status": "ok", "model": model.spec})
         elif path == "/v1/models":
@@ -285,6 +330,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         anthropic = path == "/v1/messages"
+        if self._batch_route("POST", path, raw):
+            return
         if path not in ("/v1/chat/completions", "/v1/messages"):
             self._json(404, _error_body(anthropic, 404, "not_found_error", f"no route POST {path}"))
             return
@@ -402,11 +449,13 @@ class RunningServer:
 
 
 def serve(model: Model, host: str = "127.0.0.1", port: int = 0,
-          faults: FaultConfig | None = None) -> RunningServer:
-    """Start serving `model` in background threads; port 0 picks a free port."""
+          faults: FaultConfig | None = None, embedder: Embedder | None = None,
+          ) -> RunningServer:
+    """Start serving `model` (and `embedder` at /v1/embeddings) in background threads; port 0
+    picks a free port."""
     if host not in ("127.0.0.1", "localhost"):
         raise ValueError(f"the model server binds loopback only, not {host!r}")
-    return RunningServer(ModelServer(model, host, port, faults or FaultConfig()))
+    return RunningServer(ModelServer(model, host, port, faults or FaultConfig(), embedder))
 
 
 def run_forever(model: Model, host: str = "127.0.0.1", port: int = 8765,

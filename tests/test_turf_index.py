@@ -185,6 +185,31 @@ def test_retrieve_returns_distinct_nearest_examples(data_file: Path, tmp_path: P
     assert len(everything) == 300  # k is capped by the index size
 
 
+def test_a_known_string_is_its_own_first_neighbour_even_when_hnsw_misses_it(
+        data_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = build_index(data_file, tmp_path / "idx", extractor=CountingExtractor(),
+                        show_progress=False)
+    text = "The response provides code"
+    own = index.response_attributes.index(text)
+    real = index.hnsw
+
+    class Blind:  # hnswlib's objects are read-only: wrap one, hiding the string from search
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def knn_query(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+            labels, dists = real.knn_query(vector, k=min(k + 1, real.get_current_count()))
+            keep = labels[0] != own
+            return labels[:, keep][:, :k], dists[:, keep][:, :k]
+
+    monkeypatch.setattr(index, "_hnsw", Blind())
+    examples, sims, attrs = index.retrieve_text(text, index.embed([text])[0], 50)
+    assert attrs[0] == own and sims[0] == 1.0
+    assert {index.sources[index.source_ids[e]] for e in examples} == {"code"}
+    _, _, missed_attrs = index.retrieve(index.embed([text])[0], 50)
+    assert own not in missed_attrs.tolist()  # the plain vector search really was blind to it
+
+
 def test_keyword_search_counts_by_source(data_file: Path, tmp_path: Path) -> None:
     index = build_index(data_file, tmp_path / "idx", extractor=CountingExtractor(),
                         show_progress=False)

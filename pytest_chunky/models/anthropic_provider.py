@@ -50,7 +50,11 @@ class AnthropicModel(SDKModel):
 
     async def _request(self, client: Any, messages: list[Message],
                        params: SamplingParams) -> Completion:
-        resp = await client.messages.create(**self.request_kwargs(messages, params))
+        return self.completion_of(
+            await client.messages.create(**self.request_kwargs(messages, params)))
+
+    def completion_of(self, resp: Any) -> Completion:
+        """Our completion from the SDK's Message (a direct reply or a batch result)."""
         blocks = resp.content
         if blocks is None:
             raise ValueError("response has no content")

@@ -312,7 +312,11 @@ class OpenAIModel(SDKModel):
 
     async def _request(self, client: Any, messages: list[Message],
                        params: SamplingParams) -> Completion:
-        resp = await client.chat.completions.create(**self.request_kwargs(messages, params))
+        return self.completion_of(
+            await client.chat.completions.create(**self.request_kwargs(messages, params)))
+
+    def completion_of(self, resp: Any) -> Completion:
+        """Our completion from the SDK's ChatCompletion (a direct reply or a batch result)."""
         if not resp.choices:
             raise ValueError("response has no choices")
         choice = resp.choices[0]

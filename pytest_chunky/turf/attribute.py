@@ -213,8 +213,8 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
     retrievals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     cands: list[Candidate] = []
     for crux_text, vec in zip(cruxes, c_vecs, strict=True):
-        search = index.response_vector(crux_text, vec)
-        examples, sims, attr_ids = index.retrieve(search, k, min_similarity=min_similarity)
+        examples, sims, attr_ids = index.retrieve_text(crux_text, vec, k,
+                                                       min_similarity=min_similarity)
         retrievals.append((examples, sims, attr_ids))
         rows = index.example_clusters[examples]
         counts = np.bincount(rows[rows >= 0], minlength=index.n_clusters)

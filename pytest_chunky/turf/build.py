@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..describe import DataExtractor, fit_spaces
-from ..embed import BuiltinEmbedder, Embedder, get_embedder
+from ..embed import BuiltinEmbedder, Embedder, OpenAIEmbedder, get_embedder
 from ..errors import ConfigError, InputError
 from .cluster import cluster_query_attributes, summarise_clusters
 from .data import TrainingExample, as_examples, load_examples
@@ -34,8 +34,15 @@ from .extract import (
     get_extractor,
     safe_name,
 )
-from .index import FEATURES, FORMAT_VERSION, META, TurfIndex
-from .store import EmbeddingCache, Progress, embed_cached
+from .index import (
+    FEATURES,
+    FORMAT_VERSION,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_M,
+    META,
+    TurfIndex,
+)
+from .store import STORED_DTYPE, EmbeddingCache, Progress, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
 
@@ -109,6 +116,44 @@ def _prepare_embedder(spec: Embedder | str, strings: list[str], weights: np.ndar
     return get_embedder(spec), spec.strip()
 
 
+def _worker_factory(spec: Extractor | str, built: Extractor) -> Any:
+    """How a Ray worker gets its extractor: a model one is rebuilt from its spec (SDK clients
+    and caches do not travel); an offline one travels by value."""
+    from functools import partial
+
+    from .extract import ModelExtractor
+
+    if isinstance(built, ModelExtractor):
+        return partial(get_extractor, spec if isinstance(spec, str) else built.model.spec)
+    return partial(_same, built)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+async def _batch_extraction(extractor: Extractor, cache: AttributeCache,
+                            examples: Sequence[TrainingExample], out: Path, poll: float,
+                            show: bool) -> None:
+    """Send the texts the attribute cache lacks through the provider's batch API."""
+    from ..batch.prefill import STATE_FILE, prefill_extraction
+    from .extract import ModelExtractor, text_hash
+
+    if not isinstance(extractor, ModelExtractor):
+        if show:
+            _log(f"--batch: extractor {extractor.name} makes no model calls; nothing to batch")
+        return
+    texts: dict[str, list[str]] = {}
+    for kind in ("query", "response"):
+        group = [e.prompt if kind == "query" else e.response for e in examples]
+        known = cache.get_many(extractor.name, kind, sorted({text_hash(t) for t in group}))
+        texts[kind] = [t for t in group if text_hash(t) not in known]
+    sent = await prefill_extraction(extractor, texts, out / STATE_FILE, poll_seconds=poll,
+                                    show=show)
+    if show:
+        _log(f"--batch: {sent} extraction requests went through batches")
+
+
 def _log(text: str) -> None:
     import sys
 
@@ -132,8 +177,18 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                        extractor: Extractor | str = "data", embedder: Embedder | str = "builtin",
                        clusters: int | None = None, seed: int = 0, batch_size: int = 512,
                        show_progress: bool = True, hnsw_threads: int | None = None,
-                       context_weight: float = 1.0) -> TurfIndex:
-    """Build (or incrementally rebuild) an index in `out`; caches live in `out/cache`."""
+                       context_weight: float = 1.0, batch: bool = False,
+                       batch_poll_seconds: float = 30.0, engine: str = "local",
+                       ray_address: str | None = None) -> TurfIndex:
+    """Build (or incrementally rebuild) an index in `out`; caches live in `out/cache`.
+
+    With `batch`, model extraction and API embeddings go through the provider's batch API
+    first (half price; ids kept in `out/batches.json`, so an interrupted build resumes them).
+    With `engine="ray"`, extraction and embedding run as Ray Data maps (`ray_address`: a
+    cluster, or None for a local instance); their results fill the same caches.
+    """
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"--engine must be 'local' or 'ray', not {engine!r}")
     started = time.perf_counter()
     out = Path(out)
     examples = load_examples(data) if isinstance(data, str | Path) else as_examples(data)
@@ -159,6 +214,18 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
     attr_cache = AttributeCache(cache_dir / "attributes.sqlite")
     cached = CachedExtractor(inner, attr_cache)
     try:
+        if batch:
+            await _batch_extraction(inner, attr_cache, examples, out, batch_poll_seconds,
+                                    show_progress)
+        elif engine == "ray":
+            from ..scaleout.ray_engine import ray_fill_attributes
+
+            sent = ray_fill_attributes(_worker_factory(extractor, inner), inner.name,
+                                       attr_cache, {"query": [e.prompt for e in examples],
+                                                    "response": [e.response for e in examples]},
+                                       address=ray_address, batch_size=batch_size)
+            if show_progress:
+                _log(f"ray: {sent} texts extracted on Ray")
         q_vocab: dict[str, int] = {}
         r_vocab: dict[str, int] = {}
         q_ids = await extract_ids(cached, [e.prompt for e in examples], "query", q_vocab,
@@ -167,6 +234,9 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                                   batch_size=batch_size, show=show_progress)
     finally:
         attr_cache.close()
+        closer = getattr(getattr(inner, "model", None), "aclose", None)
+        if closer is not None:  # an SDK client must close on the loop that opened it
+            await closer()
     q_strings, r_strings = list(q_vocab), list(r_vocab)
     del q_vocab, r_vocab
     if not q_strings or not r_strings:
@@ -179,12 +249,44 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                                       np.concatenate([q_counts, r_counts]), cache_dir,
                                       show_progress)
     emb_cache = EmbeddingCache(cache_dir / "embeddings" / safe_name(emb.name))
+    if batch and isinstance(emb, OpenAIEmbedder):
+        from ..batch.prefill import STATE_FILE, prefill_embeddings
+
+        await prefill_embeddings(emb, q_strings + r_strings, emb_cache, out / STATE_FILE,
+                                 poll_seconds=batch_poll_seconds, show=show_progress)
+    if engine == "ray":
+        from ..scaleout.ray_engine import ray_fill_embeddings
+
+        sent = ray_fill_embeddings(emb, emb_cache, q_strings + r_strings, address=ray_address)
+        if show_progress:
+            _log(f"ray: {sent} strings embedded on Ray")
+    # Held as stored (float16, so exactly the cached values) through clustering: half the
+    # memory of the largest array a diverse build keeps.
     q_vecs = embed_cached(emb, q_strings, emb_cache, label="query attributes",
-                          show=show_progress)
+                          show=show_progress).astype(STORED_DTYPE)
     r_vecs = embed_cached(emb, r_strings, emb_cache, label="response attributes",
                           show=show_progress)
     dim = int(q_vecs.shape[1])
+    del emb_cache
     embedded = time.perf_counter()
+
+    # The HNSW index first, so the response vectors are freed before clustering (peak memory).
+    import hnswlib
+
+    if show_progress:
+        _log(f"hnswlib: indexing {len(r_strings)} distinct response attributes")
+    hnsw = hnswlib.Index(space="cosine", dim=dim)
+    hnsw.init_index(max_elements=len(r_strings), ef_construction=HNSW_EF_CONSTRUCTION,
+                    M=HNSW_M, random_seed=seed)
+    # Rarest strings first: the frequent ones (what cruxes usually are) go in last, so later
+    # insertions cannot prune the links that lead to them.
+    order = np.argsort(r_counts, kind="stable")
+    for start in range(0, len(order), 65536):  # slices: no second copy of every vector
+        part = order[start:start + 65536]
+        hnsw.add_items(r_vecs[part], part, num_threads=hnsw_threads or min(4, os.cpu_count() or 1))
+    hnsw.save_index(str(out / "responses.hnsw"))
+    del hnsw, r_vecs
+    indexed = time.perf_counter()
 
     k = clusters or default_clusters(len(q_strings))
     if show_progress:
@@ -198,16 +300,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                                 minlength=len(centroids)).astype(np.int64)
     clustered = time.perf_counter()
 
-    import hnswlib
-
-    if show_progress:
-        _log(f"hnswlib: indexing {len(r_strings)} distinct response attributes")
-    hnsw = hnswlib.Index(space="cosine", dim=dim)
-    hnsw.init_index(max_elements=len(r_strings), ef_construction=100, M=16, random_seed=seed)
-    hnsw.add_items(r_vecs, np.arange(len(r_strings)),
-                   num_threads=hnsw_threads or min(4, os.cpu_count() or 1))
-    hnsw.save_index(str(out / "responses.hnsw"))
-    del hnsw, r_vecs, q_vecs
+    del q_vecs
     indptr, postings = _postings(r_ids, len(r_strings), seed)
 
     sources = sorted({e.source for e in examples})
@@ -240,7 +333,8 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},
         "timings_s": {"extract": round(extracted - started, 2),
                       "embed": round(embedded - extracted, 2),
-                      "cluster": round(clustered - embedded, 2),
+                      "hnsw": round(indexed - embedded, 2),
+                      "cluster": round(clustered - indexed, 2),
                       "total": round(finished - started, 2)},
     }
     tmp = out / (META + ".tmp")

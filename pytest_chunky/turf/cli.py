@@ -40,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="k-means K (default ~sqrt of distinct query attributes, 8..2000)")
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--batch-size", type=int, default=512)
+    build.add_argument("--batch", action="store_true",
+                       help="send model extraction and openai: embeddings through the "
+                       "provider's batch API (half price, hours not seconds); batch ids are "
+                       "kept in OUT/batches.json and a rerun resumes them")
+    build.add_argument("--batch-poll", type=float, default=30.0, metavar="SECONDS",
+                       help="seconds between batch status checks (default 30)")
+    build.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="where extraction and embedding run: this machine (default) or Ray "
+                       "Data (pip install 'pytest-chunky[ray]')")
+    build.add_argument("--ray-address", default=None, metavar="ADDRESS",
+                       help="Ray cluster to use with --engine ray (ray://HEAD:10001, or auto); "
+                       "default: the RAY_ADDRESS variable, else a local instance")
     build.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     info = sub.add_parser("info", help="describe an index")
     info.add_argument("index")
@@ -68,7 +80,9 @@ def _run(args: argparse.Namespace) -> int:
 
         index = build_index(args.data, args.out, extractor=args.extractor,
                             embedder=args.embedder, clusters=args.clusters, seed=args.seed,
-                            batch_size=args.batch_size, show_progress=not args.quiet)
+                            batch_size=args.batch_size, show_progress=not args.quiet,
+                            batch=args.batch, batch_poll_seconds=args.batch_poll,
+                            engine=args.engine, ray_address=args.ray_address)
         print(f"built {index!r}")
         return 0
     from .index import TurfIndex

@@ -22,6 +22,7 @@ __all__ = ["cluster_attributes", "cluster_query_attributes", "context_vectors",
 
 
 STRING_CONTEXT_LIMIT = 20_000
+FIT_SAMPLE = 50_000
 _LITERAL = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+)['\"’”](?!\w)|\b\d+(?:[.,]\d+)?\b")
 
 
@@ -50,18 +51,25 @@ def cluster_attributes(vectors: np.ndarray, k: int, seed: int,
 
     Distinct strings are clustered unweighted: weighting by frequency (clustering all 10N
     vectors, as the paper does) spends centroids on the ubiquitous attributes and merges the
-    rare ones, and planted triggers are rare. Exact k-means up to 50k strings, mini-batch above.
+    rare ones, and planted triggers are rare. Exact k-means up to 50k strings; above, mini-batch
+    k-means is fitted on a 50k-string sample and every string is then labelled by cosine (with
+    an LLM extractor nearly every string is distinct: 1M strings × 2000 centroids per epoch
+    would dominate the build).
     """
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     k = max(1, min(k, len(vectors)))
     model: KMeans | MiniBatchKMeans
-    if len(vectors) <= 50_000:
+    if len(vectors) <= FIT_SAMPLE:
         model = KMeans(n_clusters=k, random_state=seed, n_init=3, max_iter=100)
+        model.fit(np.asarray(vectors, dtype=np.float32))
     else:
+        sample = np.random.default_rng(seed).choice(len(vectors), FIT_SAMPLE, replace=False)
         model = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=max(4096, 4 * k),
-                                n_init=3, max_iter=20, reassignment_ratio=0.05)
-    model.fit(vectors)
+                                n_init=1, max_iter=10, reassignment_ratio=0.05)
+        # float64: scikit-learn's k-means++ upcasts float32 distances chunk by chunk, which
+        # made the seeding alone take most of a minute at k = 2000.
+        model.fit(vectors[np.sort(sample)].astype(np.float64))
     centroids = _unit(model.cluster_centers_)
     return centroids, _label(vectors, centroids)
 
@@ -117,7 +125,9 @@ def joint_vectors(lexical: np.ndarray, ids: np.ndarray, k: int, seed: int, *,
     counts = np.bincount(ids[ids >= 0], minlength=len(lexical)).astype(np.float32)
     context = context_vectors(ids, labels, int(labels.max()) + 1, seed=seed)
     weight = context_weight * np.minimum(1.0, counts / saturation)[:, None]
-    return _unit(np.hstack([lexical, weight * context]))
+    joint = np.hstack([lexical, weight * context]).astype(np.float32, copy=False)
+    joint /= np.maximum(np.linalg.norm(joint, axis=1, keepdims=True), 1e-12)  # in place
+    return joint
 
 
 def cluster_query_attributes(lexical: np.ndarray, ids: np.ndarray, k: int, seed: int,
@@ -129,10 +139,12 @@ def cluster_query_attributes(lexical: np.ndarray, ids: np.ndarray, k: int, seed:
     a query attribute never seen in the data can still be assigned by cosine (paper eq. 5).
     """
     joint = joint_vectors(lexical, ids, k, seed, context_weight=context_weight)
+    joint = np.asarray(joint, dtype=np.float32)  # `lexical` may come as stored (float16)
     _, labels = cluster_attributes(joint, k, seed)
     labels = refine_clusters(labels, joint, ids, strings)
+    del joint
     k_final = int(labels.max()) + 1
-    sums = np.zeros((k_final, lexical.shape[1]), dtype=np.float64)
+    sums = np.zeros((k_final, lexical.shape[1]), dtype=np.float32)
     np.add.at(sums, labels, lexical)
     return _unit(sums), labels
 
@@ -181,31 +193,62 @@ def refine_clusters(labels: np.ndarray, joint: np.ndarray, ids: np.ndarray,
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
     for members in np.split(order, cuts):
-        parts: list[list[int]] = []
-        for string in members[np.argsort(-counts[members], kind="stable")]:
-            rivals = set(conflict.indices[conflict.indptr[string]:conflict.indptr[string + 1]]
-                         .tolist())
-            key = keys[string]
-            home = next((p for p in parts if not rivals.intersection(p) and not (
-                key and any(keys[m] and keys[m] != key for m in p))), None)
-            if home is None:
-                parts.append([int(string)])
-            else:
-                home.append(int(string))
-        groups.extend(parts)
-    rivals_of = [set(conflict[g].indices.tolist()) for g in groups]
+        groups.extend(_split_cluster(members[np.argsort(-counts[members], kind="stable")]
+                                     .tolist(), conflict, keys))
+    indptr, indices = conflict.indptr, conflict.indices
+    rivals_of = [{int(r) for m in g for r in indices[indptr[m]:indptr[m + 1]]} for g in groups]
     literals = [{keys[m] for m in g} - {""} for g in groups]
-    members_of = _merge_groups(groups, joint, rivals_of, literals, merge_at)
+    # Above FIT_SAMPLE strings (an LLM extractor's nearly all-distinct attributes) a group may
+    # merge only with groups split from the same k-means cluster: all-pairs merging would cost
+    # groups² · dim, and with quoted values half the strings are groups of their own.
+    origin = labels[[g[0] for g in groups]] if len(labels) > FIT_SAMPLE else None
+    members_of = _merge_groups(groups, joint, rivals_of, literals, merge_at, origin=origin)
     out = np.empty(len(labels), dtype=np.int32)
     for new, group in enumerate(members_of):
         out[list(group)] = new
     return out
 
 
+def _split_cluster(strings: list[int], conflict: Any, keys: list[str]) -> list[list[int]]:
+    """First-fit split of one cluster's strings (most frequent first) into groups holding no
+    cannot-link and at most one literal value. A keyed string only tries the groups of its
+    own value and the groups without one, so many values cost no quadratic scan."""
+    import heapq
+
+    parts: list[list[int]] = []
+    part_sets: list[set[int]] = []
+    part_keys: list[str] = []  # the one literal value a part's members state, or ""
+    by_key: dict[str, list[int]] = {}
+    for string in strings:
+        rivals = conflict.indices[conflict.indptr[string]:conflict.indptr[string + 1]]
+        rival_set = set(rivals.tolist()) if len(rivals) else set()
+        key = keys[string]
+        candidates = (heapq.merge(by_key.get(key, []), by_key.get("", [])) if key
+                      else range(len(parts)))
+        home = next((i for i in candidates if part_sets[i].isdisjoint(rival_set)), None)
+        if home is None:
+            by_key.setdefault(key, []).append(len(parts))
+            parts.append([string])
+            part_sets.append({string})
+            part_keys.append(key)
+            continue
+        parts[home].append(string)
+        part_sets[home].add(string)
+        if key and not part_keys[home]:  # a keyless group takes this string's value
+            part_keys[home] = key
+            by_key[""].remove(home)
+            by_key.setdefault(key, []).append(home)
+            by_key[key].sort()
+    return parts
+
+
 def _merge_groups(groups: list[list[int]], joint: np.ndarray, rivals_of: list[set[int]],
-                  literals: list[set[str]], merge_at: float,
-                  neighbours: int = 8) -> list[set[int]]:
-    """Greedy best-pair-first merging through a heap of each group's nearest groups."""
+                  literals: list[set[str]], merge_at: float, neighbours: int = 8,
+                  origin: np.ndarray | None = None) -> list[set[int]]:
+    """Greedy best-pair-first merging through a heap of each group's nearest groups.
+
+    With `origin` (a cluster id per group) only groups of one origin are compared.
+    """
     import heapq
 
     sums = np.stack([joint[g].sum(axis=0) for g in groups]).astype(np.float32)
@@ -214,22 +257,36 @@ def _merge_groups(groups: list[list[int]], joint: np.ndarray, rivals_of: list[se
     version = [0] * len(groups)
     members_of = [set(g) for g in groups]
     heap: list[tuple[float, int, int, int, int]] = []
-    top = min(neighbours, len(groups) - 1)
+    everyone = np.arange(len(groups))
+    peers: dict[int, np.ndarray] = {}
+    if origin is not None:
+        order = np.argsort(origin, kind="stable")
+        cuts = np.flatnonzero(np.diff(origin[order])) + 1
+        peers = {int(origin[grp[0]]): grp for grp in np.split(order, cuts)}
 
-    def push(rows: np.ndarray) -> None:
-        if top < 1:
+    def push(rows: np.ndarray, candidates: np.ndarray) -> None:
+        """Queue each row's nearest alive candidates at cosine ≥ merge_at, in row blocks
+        (a 40k-string cluster would otherwise need a 6 GB similarity matrix)."""
+        candidates = candidates[alive[candidates]]
+        near = min(neighbours, len(candidates) - 1)
+        if near < 1:
             return
-        sims = unit[rows] @ unit.T
-        sims[:, ~alive] = -1.0
-        sims[np.arange(len(rows)), rows] = -1.0
-        best = np.argpartition(-sims, top - 1, axis=1)[:, :top]
-        for i, a in enumerate(rows.tolist()):
-            for b in best[i].tolist():
-                if sims[i, b] >= merge_at:
-                    heapq.heappush(heap, (-float(sims[i, b]), a, b, version[a], version[b]))
+        step = max(1, (1 << 24) // len(candidates))
+        for start in range(0, len(rows), step):
+            block = rows[start:start + step]
+            sims = unit[block] @ unit[candidates].T
+            sims[block[:, None] == candidates[None, :]] = -1.0
+            best = np.argpartition(-sims, near - 1, axis=1)[:, :near]
+            values = np.take_along_axis(sims, best, 1)
+            for i, j in zip(*np.nonzero(values >= merge_at), strict=True):
+                a, b = int(block[i]), int(candidates[best[i, j]])
+                heapq.heappush(heap, (-float(values[i, j]), a, b, version[a], version[b]))
 
-    for start in range(0, len(groups), 2048):
-        push(np.arange(start, min(start + 2048, len(groups))))
+    if origin is None:
+        push(everyone, everyone)
+    else:  # one blocked product per origin instead of one over all groups
+        for group in peers.values():
+            push(group, group)
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
         if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
@@ -244,14 +301,18 @@ def _merge_groups(groups: list[list[int]], joint: np.ndarray, rivals_of: list[se
         literals[a] |= literals[b]
         alive[b] = False
         version[a] += 1
-        push(np.array([a]))
+        push(np.array([a]), everyone if origin is None else peers[int(origin[a])])
     return [members_of[i] for i in np.nonzero(alive)[0]]
 
 
 def summarise_clusters(strings: Sequence[str], vectors: np.ndarray, labels: np.ndarray,
                        counts: np.ndarray, centroids: np.ndarray) -> list[str]:
     """Each cluster's most frequent string among its near-central members."""
-    central = np.einsum("ij,ij->i", vectors, centroids[labels])
+    central = np.empty(len(labels), dtype=np.float32)
+    for start in range(0, len(labels), 65536):  # blocks: no copy of a centroid per string
+        rows = slice(start, start + 65536)
+        central[rows] = np.einsum("ij,ij->i", np.asarray(vectors[rows], dtype=np.float32),
+                                  centroids[labels[rows]])
     best_cos = np.full(len(centroids), -2.0, dtype=np.float32)
     np.maximum.at(best_cos, labels, central)
     near = central >= best_cos[labels] - 0.05

@@ -36,8 +36,8 @@ def _rows(index: TurfIndex, crux: str, k: int, min_similarity: float) -> np.ndar
     found = space.by_attribute.get(crux)
     if found is not None:
         return rows_with(space, found)
-    vector = index.response_vector(crux, index.embed([crux])[0])
-    examples, _, _ = index.retrieve(vector, k, min_similarity=min_similarity)
+    examples, _, _ = index.retrieve_text(crux, index.embed([crux])[0], k,
+                                         min_similarity=min_similarity)
     return np.asarray(examples, dtype=np.int64)
 
 

@@ -1,0 +1,1 @@
+"""Index-build map steps beyond one machine (`--engine ray`); single-machine is the default."""
