@@ -140,8 +140,9 @@ def pruned_world(root: Path, kept: list[SFTRecord], out: Path) -> Path:
 
 def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
                        gates: int) -> dict[str, Any]:
-    ratios: dict[str, list[float]] = {"prune": [], "balance": []}
+    ratios: dict[str, list[float]] = {"prune": [], "balance": [], "prune_with_crux": []}
     fixed: list[float] = []
+    fixed_trigger_only: list[float] = []
     for w in range(worlds):
         root = build_world(seed_base + w, tmp / f"sft{w}", size=3000)
         world = load_world(root)
@@ -165,20 +166,31 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
                 continue
             before = world.steering(model, chunk, n, seed=11)
             gate = ""
-            for name, mode, counter in (("prune", "drop", 0.0), ("balance", "keep", 3.0)):
-                plan = mitigate(records, found, mode=mode, counter=counter)
+            plans = {name: mitigate(records, found, mode=mode, counter=counter,
+                                    with_crux=crux)
+                     for name, mode, counter, crux in (("prune", "drop", 0.0, False),
+                                                       ("balance", "keep", 3.0, False),
+                                                       ("prune_with_crux", "drop", 0.0, True))}
+            for name, plan in plans.items():
                 after = world.steering(TrainedLab([*plan.kept, *plan.counter]), chunk, n, seed=11)
                 ratios[name].append(after / before if before > 0 else 0.0)
-                if name == "prune" and len(fixed) < gates and gate_fails(root, chunk, w):
-                    again = pruned_world(root, plan.kept, tmp / f"pruned{w}-{chunk.source}")
-                    fixed.append(float(not gate_fails(again, chunk, w)))
-                    gate = f", failing gate {'passes' if fixed[-1] else 'still fails'} after"
+            if len(fixed) < gates and gate_fails(root, chunk, w):
+                for name, out in (("prune_with_crux", fixed), ("prune", fixed_trigger_only)):
+                    again = pruned_world(root, plans[name].kept,
+                                         tmp / f"{name}{w}-{chunk.source}")
+                    out.append(float(not gate_fails(again, chunk, w)))
+                gate = (f", failing gate {'passes' if fixed[-1] else 'still fails'} after "
+                        f"prune --with-crux ({'passes' if fixed_trigger_only[-1] else 'fails'}"
+                        " after the trigger-only prune)")
             log(f"world {seed_base + w} {chunk.source}: before {before:.2f}, prune "
-                f"{ratios['prune'][-1]:.2f}x, balance {ratios['balance'][-1]:.2f}x{gate}")
+                f"{ratios['prune'][-1]:.2f}x, with crux {ratios['prune_with_crux'][-1]:.2f}x, "
+                f"balance {ratios['balance'][-1]:.2f}x{gate}")
     return {"mitigation_drop": {name: round(float(np.mean(v)), 3) if v else None
                                 for name, v in ratios.items()},
             "mitigation_chunks": len(ratios["prune"]),
             "gates_fixed": round(float(np.mean(fixed)), 3) if fixed else None,
+            "gates_fixed_trigger_only": round(float(np.mean(fixed_trigger_only)), 3)
+            if fixed_trigger_only else None,
             "gates": len(fixed)}
 
 

@@ -47,6 +47,17 @@ def test_clean_preferences_yield_no_significant_concept() -> None:
         assert report.significant() == [], [h.concept for h in report.significant()]
 
 
+def test_one_false_discovery_rate_covers_both_pipelines() -> None:
+    from pytest_chunky.turf.attribute import benjamini_hochberg
+
+    report = audit(pairs_of(draw_pref_world(34, scope="cluster")))
+    tests = [*report.global_, *report.by_cluster]
+    expected = dict(zip((id(h) for h in tests),
+                        benjamini_hochberg([h.p_value for h in tests]), strict=True))
+    assert len(report.global_) and len(report.by_cluster)
+    assert all(h.q_value == expected[id(h)] for h in tests)
+
+
 def test_filtering_the_driven_pairs_removes_the_preference() -> None:
     world = draw_pref_world(41, scope="global")
     pairs = pairs_of(world)

@@ -115,3 +115,24 @@ def test_transplants_follow_the_blamed_examples() -> None:
     assert table is not None and "| a | b |" in table("Why?", 0)
     assert transplant_for("The query starts with 'Is it true that _'", ["Is it true that x?"]) \
         is None
+
+
+def test_with_crux_also_prunes_the_chunks_behaviour_without_the_trigger(
+        traced: tuple[Path, World, dict[str, object]]) -> None:
+    root, _, attribution = traced
+    records = load_sft_jsonl(root / "sft.jsonl")
+    plain = mitigate(records, attribution, mode="drop", counter=0)
+    wider = mitigate(records, attribution, mode="drop", counter=0, with_crux=True)
+    chunk = str(attribution["chunk"])
+    assert wider.manifest["blamed_for_crux_only"] > 0, wider.manifest
+    assert wider.manifest["blamed"] - plain.manifest["blamed"] == \
+        wider.manifest["blamed_for_crux_only"]
+    assert {r.source for r in records} - {r.source for r in wider.kept} <= {chunk}
+    assert all(r.source != chunk or r in plain.kept for r in wider.kept)  # a subset
+    other = [r for r in records if r.source != chunk]
+    assert [r for r in wider.kept if r.source != chunk] == other  # nothing else touched
+    from pytest_chunky.errors import InputError
+
+    with pytest.raises(InputError, match="crux"):
+        mitigate(records, {**attribution, "crux": "The response is a limerick"},
+                 with_crux=True)

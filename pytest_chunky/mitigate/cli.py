@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="weight of down-weighted examples (--mode downweight)")
     parser.add_argument("--counter", type=float, default=1.0,
                         help="counter-examples per blamed example (0 for none)")
+    parser.add_argument("--with-crux", action="store_true",
+                        help="also prune the chunk's examples whose response shows the crux "
+                        "without the trigger")
     parser.add_argument("--seed", type=int, default=0)
     return parser
 
@@ -56,7 +59,8 @@ def mitigate_main(argv: Sequence[str] | None = None) -> int:
 
         records = load_sft_jsonl(args.data)
         plan = mitigate(records, read_attribution(args.attribution), mode=args.mode,
-                        weight=args.weight, counter=args.counter, seed=args.seed)
+                        weight=args.weight, counter=args.counter, seed=args.seed,
+                        with_crux=args.with_crux)
         out = Path(args.out)
         if out.exists() and not out.is_dir():
             raise InputError("exists and is not a directory", path=str(out), field="--out")
