@@ -63,8 +63,8 @@ def chat_body(model: Any, messages: list[Message], params: SamplingParams) -> di
     """
     kwargs = dict(model.request_kwargs(list(messages), params))
     kwargs.pop("extra_headers", None)
-    body = {**kwargs, **kwargs.pop("extra_body", {})}
-    body.pop("extra_body", None)
+    extra = kwargs.pop("extra_body", {})
+    body = {**kwargs, **extra}
     if params.sample_index and model.base_url is not None:
         body[SAMPLE_FIELD] = params.sample_index
     return body

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embed import normalise_rows
 from ..errors import JudgeParseError
 from ..roles import Extractor as RoleExtractor
 from ..roles import attempt_params
@@ -107,8 +108,6 @@ async def prefill_embeddings(embedder: Any, texts: Sequence[str], cache: Embeddi
             if rows is None or len(data) != len(rows):
                 outcome.failed[key] = f"expected {len(rows or [])} embeddings, got {len(data)}"
                 continue
-            from ..embed import normalise_rows
-
             vectors = normalise_rows(np.asarray([d["embedding"] for d in data], np.float32))
             cache.add([keys[i] for i in rows], vectors)
             embedder.dim = int(vectors.shape[1])

@@ -95,9 +95,7 @@ def ray_fill_attributes(make: Callable[[], Any], name: str, cache: Any,
 
     done = 0
     for kind, group in texts.items():
-        distinct = list(dict.fromkeys(group))
-        known = cache.get_many(name, kind, sorted({text_hash(t) for t in distinct}))
-        todo = [t for t in distinct if text_hash(t) not in known]
+        todo = cache.missing(name, kind, group)
         for start in range(0, len(todo), 50_000):  # commit in slices: an interruption keeps them
             part = todo[start:start + 50_000]
             attrs = ray_extract(make, part, kind, address=address, batch_size=batch_size)

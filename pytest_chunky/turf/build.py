@@ -137,17 +137,15 @@ async def _batch_extraction(extractor: Extractor, cache: AttributeCache,
                             show: bool) -> None:
     """Send the texts the attribute cache lacks through the provider's batch API."""
     from ..batch.prefill import STATE_FILE, prefill_extraction
-    from .extract import ModelExtractor, text_hash
+    from .extract import ModelExtractor
 
     if not isinstance(extractor, ModelExtractor):
         if show:
             _log(f"--batch: extractor {extractor.name} makes no model calls; nothing to batch")
         return
-    texts: dict[str, list[str]] = {}
-    for kind in ("query", "response"):
-        group = [e.prompt if kind == "query" else e.response for e in examples]
-        known = cache.get_many(extractor.name, kind, sorted({text_hash(t) for t in group}))
-        texts[kind] = [t for t in group if text_hash(t) not in known]
+    texts = {"query": cache.missing(extractor.name, "query", [e.prompt for e in examples]),
+             "response": cache.missing(extractor.name, "response",
+                                       [e.response for e in examples])}
     sent = await prefill_extraction(extractor, texts, out / STATE_FILE, poll_seconds=poll,
                                     show=show)
     if show:

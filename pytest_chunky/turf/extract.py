@@ -167,6 +167,12 @@ class AttributeCache:
                 found[key] = json.loads(value)
         return found
 
+    def missing(self, extractor: str, kind: str, texts: Sequence[str]) -> list[str]:
+        """The distinct `texts` this cache has no attributes for (first-seen order)."""
+        distinct = list(dict.fromkeys(texts))
+        known = self.get_many(extractor, kind, sorted({text_hash(t) for t in distinct}))
+        return [t for t in distinct if text_hash(t) not in known]
+
     def put_many(self, extractor: str, kind: str, items: Sequence[tuple[str, list[str]]]) -> None:
         self._conn.executemany(
             "INSERT OR REPLACE INTO attributes VALUES (?, ?, ?, ?)",
