@@ -7,10 +7,17 @@
   the McNemar test's size (alpha = 0.05 per gate) is what is measured.
 - `detected`: per planted lab chunk, whether its regression gate fails for candidate `lab`
   against baseline `lab-clean`.
-- `steer_scores`: per planted chunk that has a matching surface transform, the steering score
-  `@chunky.steer` measures on the chunk's base prompt set (bench_lab's), and `max_steer_gap`
-  its largest distance from bench_lab's own paired steering score. Chunks whose trigger is no
-  surface transform of a prompt (a question template, a language) are listed as null.
+- `steer_scores`: per planted chunk, the steering score `@chunky.steer` measures with
+  prompts="generator" over the chunk's domain and `transform="inject:<the chunk's trigger>"`
+  (the generator rewrites each prompt to carry the trigger, paper B.1), and `max_steer_gap`
+  its largest distance from bench_lab's own paired steering score for the chunk.
+- `world_steer_gaps`: the same gap on generated worlds (`build-world`, seeds from
+  `--world-seed-base`, default 1000, never tuned to), each chunk measured through the
+  world's own roles, with the generator writing from the world's training-domain topics,
+  against `World.steering`.
+- `surface_steer_scores` / `max_surface_gap`: the built-in surface transforms (latex,
+  formal_vocabulary, a product-name prefix, translate) on bench_lab's base prompts, for
+  comparison: a fixed rewrite realises a trigger more weakly or strongly than the data did.
 
     python benchmarks/bench_regress.py [--quick]
 """
@@ -34,13 +41,15 @@ from pytest_chunky.client import RoleClient  # noqa: E402
 from pytest_chunky.lab import planted_chunks  # noqa: E402
 from pytest_chunky.lab.provider import responder_for  # noqa: E402
 from pytest_chunky.lab.steering import steering_prompts, steering_score  # noqa: E402
+from pytest_chunky.lab.worlds import build_world, load_world  # noqa: E402
 from pytest_chunky.models.base import Model  # noqa: E402
 from pytest_chunky.models.registry import create_model, register_provider  # noqa: E402
 from pytest_chunky.roles import Generator, Judge  # noqa: E402
-from pytest_chunky.rubrics import get_rubric  # noqa: E402
+from pytest_chunky.rubrics import Rubric, get_rubric  # noqa: E402
 from pytest_chunky.runner import Session, SurfSpec, build_check, run_check  # noqa: E402
 from pytest_chunky.settings import build_settings  # noqa: E402
 from pytest_chunky.steering import SteerConfig, get_transform, run_steer  # noqa: E402
+from pytest_chunky.steering.run import generated_prompts  # noqa: E402
 from pytest_chunky.types import Completion, Message, SamplingParams  # noqa: E402
 
 TRANSFORM_FOR = {"codealpaca": "formal_vocabulary", "numinamath": "latex",
@@ -89,9 +98,55 @@ def gate(tmp: Path, rubric: str, model: str, baseline: str, seed: int) -> tuple[
     return result.verdict, calls
 
 
+def roles(model: Model) -> tuple[RoleClient, Judge, Generator]:
+    def client(role: str) -> RoleClient:
+        return RoleClient(role, model, cache=None, ledger=Ledger(), budget=None)
+
+    return client("target"), Judge(client("judge")), Generator(client("generator"))
+
+
+def inject_steer(model: Model, pool: list[str], trigger: str, rubric: Rubric, n: int) -> float:
+    """@chunky.steer's measurement: generated prompts, each rewritten to carry `trigger`."""
+    target, judge, generator = roles(model)
+    prompts, attributes = asyncio.run(generated_prompts(generator, pool, n, 0))
+    stats, _ = asyncio.run(run_steer(prompts, get_transform(f"inject:{trigger}"),
+                                     target=target, judge=judge, rubric=rubric,
+                                     config=SteerConfig(), generator=generator,
+                                     attributes=attributes))
+    if stats.errors:
+        raise RuntimeError(f"{stats.errors} steering pairs errored for {trigger!r}")
+    return stats.score
+
+
+def world_gaps(first: int, worlds: int, size: int, n: int,
+               tmp: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for seed in range(first, first + worlds):
+        root = build_world(seed, tmp / f"w{seed}", size=size)
+        world = load_world(root)
+        model = create_model(f"lab:{root}")
+        responder = model.target.responder  # type: ignore[attr-defined]
+        # World.steering draws its base prompts from the world's training domains: so do we
+        # (B.1's "dataset in roughly the same domain as the behaviour is seen").
+        topics = [a.attribute for a in world.spec.attributes
+                  if a.kind == "topic" and a.params["domain"] in world.spec.domains]
+        for chunk in world.spec.planted:
+            rubric = get_rubric(root / "rubrics" / f"{chunk.rubric}.yaml")
+            score = inject_steer(model, topics, chunk.trigger, rubric, n)
+            reference = world.steering(responder, chunk, n)
+            rows.append({"world": seed, "family": chunk.family, "steer": round(score, 3),
+                         "reference": round(reference, 3),
+                         "gap": round(abs(score - reference), 3)})
+            log(f"world {seed} {chunk.family}: @chunky.steer {score:+.3f}, "
+                f"World.steering {reference:+.3f}")
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 seeds (under 90 s)")
+    parser.add_argument("--world-seed-base", type=int, default=1000,
+                        help="first generated world's seed (default 1000)")
     args = parser.parse_args()
     seeds = range(3 if args.quick else 10)
     start = time.perf_counter()
@@ -116,16 +171,23 @@ def main() -> int:
             detected[chunk.name] = verdict == "fail"
             calls += n
         log(f"detected: {detected}")
-    steer: dict[str, float | None] = {}
-    gaps = []
-    lab = create_model("lab")
-    judge = Judge(RoleClient("judge", lab, cache=None, ledger=Ledger(), budget=None))
-    target = RoleClient("target", lab, cache=None, ledger=Ledger(), budget=None)
-    generator = Generator(RoleClient("generator", lab, cache=None, ledger=Ledger(), budget=None))
     n = 60 if args.quick else 150
+    lab = create_model("lab")
+    steer: dict[str, float] = {}
+    gaps = []
+    for chunk in chunks:
+        assert chunk.domain and chunk.trigger and chunk.detector
+        rubric = get_rubric(RUBRIC.get(chunk.detector, chunk.detector))
+        steer[chunk.name] = round(inject_steer(lab, [chunk.domain], chunk.trigger, rubric, n), 3)
+        reference = steering_score(responder_for("lab"), chunk, n=n, seed=0).score
+        gaps.append(abs(steer[chunk.name] - reference))
+        log(f"{chunk.name}: @chunky.steer inject {steer[chunk.name]:+.3f}, "
+            f"bench_lab {reference:+.3f}")
+    surface: dict[str, float] = {}
+    surface_gaps = []
+    target, judge, generator = roles(lab)
     for chunk in chunks:
         if chunk.name not in TRANSFORM_FOR:
-            steer[chunk.name] = None
             continue
         base, _ = steering_prompts(chunk, n, 0)
         rubric = get_rubric(RUBRIC.get(chunk.detector or "", chunk.detector or ""))
@@ -133,16 +195,21 @@ def main() -> int:
                                          target=target, judge=judge, rubric=rubric,
                                          config=SteerConfig(), generator=generator))
         reference = steering_score(responder_for("lab"), chunk, n=n, seed=0).score
-        steer[chunk.name] = stats.score
-        gaps.append(abs(stats.score - reference))
-        log(f"{chunk.name}: @chunky.steer {stats.score:+.3f}, bench_lab {reference:+.3f}")
+        surface[chunk.name] = round(stats.score, 3)
+        surface_gaps.append(abs(stats.score - reference))
+    with tempfile.TemporaryDirectory(prefix="chunky-bench-regress-worlds-") as name:
+        world_rows = world_gaps(args.world_seed_base, 2 if args.quick else 5,
+                                3000 if args.quick else 6000, 40 if args.quick else 100,
+                                Path(name))
+    world_max = max(float(r["gap"]) for r in world_rows)  # type: ignore[arg-type]
     result = {"false_alarms": false_alarms, "false_alarms_independent": independent,
               "gates_per_kind": len(seeds) * len(rubrics), "detected": detected,
-              "steer_scores": steer, "max_steer_gap": round(max(gaps), 3) if gaps else None,
+              "steer_scores": steer, "max_steer_gap": round(max(gaps), 3),
+              "world_steer_gaps": world_rows, "max_world_steer_gap": round(world_max, 3),
+              "surface_steer_scores": surface, "max_surface_gap": round(max(surface_gaps), 3),
               "calls": calls, "seconds": round(time.perf_counter() - start, 1)}
     result["targets_met"] = (false_alarms == 0 and all(detected.values())
-                             and result["max_steer_gap"] is not None
-                             and result["max_steer_gap"] <= 0.1)  # type: ignore[operator]
+                             and max(gaps) <= 0.1)
     print(json.dumps(result))
     return 0
 

@@ -99,13 +99,27 @@ TRANSLATE = Template("translate", 1, """\
 Translate the user QUERY into the LANGUAGE given, keeping its meaning, tone and format (lists,
 numbers, markup) the same. Reply with the translation only, inside <query></query> tags.""")
 
+INJECT = Template("inject", 1, """\
+Rewrite the user QUERY so that it also has the FEATURE given, and change nothing else: keep its
+content, language and every other feature. When ATTRIBUTES are given, the query was written to
+have them; the rewrite must have them all plus the FEATURE. Reply with the rewritten query only,
+inside <query></query> tags.""")
+
 TEMPLATES = {t.name: t for t in (GENERATOR, JUDGE, EXTRACT_QUERY, EXTRACT_RESPONSE, CRUX,
-                                 PARAPHRASE, TRANSLATE)}
+                                 PARAPHRASE, TRANSLATE, INJECT)}
 
 
 def generator_user(attributes: list[str] | tuple[str, ...]) -> str:
     lines = "\n".join(f"{i}. {a}" for i, a in enumerate(attributes, 1))
     return tagged("attributes", lines)
+
+
+def inject_user(query: str, feature: str,
+                attributes: list[str] | tuple[str, ...] | None = None) -> str:
+    parts = [tagged("feature", feature)]
+    if attributes:
+        parts.append(generator_user(attributes))
+    return "\n".join([*parts, tagged("query", query)])
 
 
 def judge_user(rubric_name: str, rubric_text: str, query: str, response: str,

@@ -113,6 +113,16 @@ class Generator:
             self.client, prompts.TRANSLATE, user, prompts.parse_query, seed=seed, index=index,
             temperature=0.0)
 
+    async def inject(self, query: str, feature: str, *, seed: int, index: int,
+                     attributes: Sequence[str] | None = None) -> str:
+        """`query` rewritten to have `feature` too (paper B.1's injection). Pass the attributes
+        a generated query was written from, with its seed and index: the rewrite can then keep
+        everything else the same."""
+        user = prompts.inject_user(query, feature, tuple(attributes) if attributes else None)
+        return await structured_call(
+            self.client, prompts.INJECT, user, prompts.parse_query, seed=seed, index=index,
+            temperature=0.0)
+
     async def paraphrase(self, query: str, *, seed: int, index: int) -> str:
         return await structured_call(
             self.client, prompts.PARAPHRASE, prompts.tagged("query", query),

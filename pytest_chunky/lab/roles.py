@@ -12,12 +12,12 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..models.base import Model
-from ..prompts import extract_tag, parse_attribute_lines, task_of
+from ..prompts import extract_tag, generator_user, parse_attribute_lines, task_of
 from ..types import Completion, Message, SamplingParams, Usage
 
 if TYPE_CHECKING:
@@ -102,6 +102,28 @@ def rubric_names(user: str) -> list[str]:
     return [n for n in (match.groups() if match else ()) if n]
 
 
+Realiser = Callable[[Sequence[str], random.Random], str]
+
+
+def inject(user: str, realise: Realiser, describe: Callable[[str], list[str]],
+           known: Callable[[str], bool], key: Callable[[str], random.Random]) -> str:
+    """The lab generator's rewrite that adds a feature (paper B.1's injection).
+
+    When the query is exactly what this generator writes from the given attributes (same seed
+    and index: `key` of the write's prompt), the rewrite is the same draw with the feature
+    added - a paired prompt that differs only by the feature. Any other query is described,
+    and the description plus the feature is realised anew (same domain, new content).
+    """
+    feature = extract_tag("feature", user) or ""
+    query = extract_tag("query", user) or ""
+    if not known(feature):
+        return f"cannot add {feature!r}: it is not an attribute this lab generator can write"
+    attributes = parse_attribute_lines(user) if "<attributes>" in user else []
+    if attributes and realise(attributes, key(generator_user(attributes))) == query:
+        return f"<query>{realise([*attributes, feature], key(generator_user(attributes)))}</query>"
+    return f"<query>{realise([*describe(query), feature], key(query))}</query>"
+
+
 def world_answer(world: World, task: str, user: str, rng: random.Random) -> str | None:
     """A world's own generator, judge, extractor and crux; None leaves the task to the lab."""
     if task == "generate":
@@ -163,6 +185,8 @@ class LabRoleModel(Model):
 
     def answer(self, task: str, user: str, params: SamplingParams) -> str:
         rng = _rng(self.seed, params.seed, params.sample_index, user)
+        if task == "inject":
+            return self._inject(user, params)
         if self.world is not None:
             answered = world_answer(self.world, task, user, rng)
             if answered is not None:
@@ -199,3 +223,17 @@ class LabRoleModel(Model):
             picked = pick_crux(listed, match.group(1) if match else "")
             return "<crux>" + json.dumps(picked) + "</crux>"
         return f"unsupported chunky task {task!r}"
+
+    def _inject(self, user: str, params: SamplingParams) -> str:
+        def key(text: str) -> random.Random:  # the rng `answer` gives a task with this user
+            return _rng(self.seed, params.seed, params.sample_index, text)
+
+        if self.world is not None:
+            world = self.world
+            return inject(user, world.realise, world.query_attributes,
+                          lambda a: a in world.by_attribute, key)
+        from .attributes import canonical
+        from .extractor import query_attributes
+        from .generator import realise
+
+        return inject(user, realise, query_attributes, lambda a: canonical(a) is not None, key)

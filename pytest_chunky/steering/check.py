@@ -12,8 +12,8 @@ from ..search.records import SearchResult
 from .run import SteerConfig, generated_prompts, load_prompts, run_steer
 from .transforms import get_transform
 
-STEER_ARGS = ("rubric", "transform", "prompts", "n", "max_delta", "alpha", "threshold", "seed",
-              "system_prompt")
+STEER_ARGS = ("rubric", "transform", "prompts", "pool", "n", "max_delta", "alpha", "threshold",
+              "seed", "system_prompt")
 
 
 class SteerSpec(BaseModel):
@@ -22,6 +22,7 @@ class SteerSpec(BaseModel):
     rubric: str
     transform: Any
     prompts: Any = "generator"
+    pool: list[str] | None = Field(None, min_length=1)  # prompts="generator" writes from these
     n: int = Field(40, ge=1, le=10000)
     max_delta: float = Field(0.1, ge=0, le=1)
     alpha: float = Field(0.05, gt=0, lt=0.5)
@@ -55,8 +56,10 @@ async def steer_check(spec: SteerSpec, *, check: Any, test_id: str,
     s = check.settings
     seed = s.seed if spec.seed is None else spec.seed
     threshold = s.threshold if spec.threshold is None else spec.threshold
+    attributes = None
     if isinstance(spec.prompts, str) and spec.prompts == "generator":
-        prompts = await generated_prompts(check.generator, check.pool, spec.n, seed)
+        prompts, attributes = await generated_prompts(check.generator, spec.pool or check.pool,
+                                                      spec.n, seed)
     elif isinstance(spec.prompts, str) and spec.prompts == "memory":
         prompts = list(memory_prompts())[: spec.n]
         if not prompts:
@@ -70,7 +73,7 @@ async def steer_check(spec: SteerSpec, *, check: Any, test_id: str,
                                      target=check.target.client, judge=check.judge,
                                      rubric=check.rubric, config=config,
                                      system_prompt=spec.system_prompt,
-                                     generator=check.generator)
+                                     generator=check.generator, attributes=attributes)
     result = SearchResult(rubric=check.rubric.name, model=check.target.client.model.spec,
                           seed=seed, threshold=threshold, min_rate=0.0, steer=stats,
                           candidates=len(samples), scored=stats.n, errors=stats.errors,

@@ -72,19 +72,26 @@ def load_prompts(spec: str | Path | Sequence[str], n: int | None = None) -> list
 
 
 async def generated_prompts(generator: Generator, pool: Sequence[str], n: int,
-                            seed: int) -> list[str]:
-    """`n` prompts written by the generator from 1-3 attributes of the pool each."""
+                            seed: int) -> tuple[list[str], list[list[str]]]:
+    """`n` prompts written by the generator from 1-3 attributes of the pool each, and those
+    attributes (an `inject:` transform rewrites each prompt knowing what it was written from)."""
     rng = random.Random(seed)
     picks = [rng.sample(list(pool), k=min(len(pool), rng.randint(1, 3))) for _ in range(n)]
-    return list(await asyncio.gather(*(generator.write(a, seed=seed, index=i)
-                                       for i, a in enumerate(picks))))
+    prompts = await asyncio.gather(*(generator.write(a, seed=seed, index=i)
+                                     for i, a in enumerate(picks)))
+    return list(prompts), picks
 
 
 async def run_steer(prompts: Sequence[str], transform: Transform, *, target: RoleClient,
                     judge: Judge, rubric: Rubric, config: SteerConfig,
-                    system_prompt: str | None = None, generator: Generator | None = None
+                    system_prompt: str | None = None, generator: Generator | None = None,
+                    attributes: Sequence[Sequence[str]] | None = None
                     ) -> tuple[SteerStats, list[SteerSample]]:
-    """Score every prompt as is and transformed; a pair with an error is left out and counted."""
+    """Score every prompt as is and transformed; a pair with an error is left out and counted.
+
+    `attributes[i]`, when given, are what the generator wrote prompt i from (seed
+    `config.seed`, index i).
+    """
     plain = Target(target, system_prompt=system_prompt)
     steered = Target(target, system_prompt=transform.system or system_prompt)
     slots = asyncio.Semaphore(config.concurrency)
@@ -99,11 +106,15 @@ async def run_steer(prompts: Sequence[str], transform: Transform, *, target: Rol
         sample = SteerSample(prompt=prompt, transformed=transformed(transform, prompt,
                                                                     config.seed))
         try:
-            if transform.language:
-                if generator is None:
-                    raise ConfigError(f"transform {transform.name!r} needs a generator")
+            if (transform.language or transform.feature) and generator is None:
+                raise ConfigError(f"transform {transform.name!r} needs a generator")
+            if transform.language and generator is not None:
                 sample.transformed = await generator.translate(
                     prompt, transform.language, seed=config.seed, index=i)
+            if transform.feature and generator is not None:
+                sample.transformed = await generator.inject(
+                    prompt, transform.feature, seed=config.seed, index=i,
+                    attributes=attributes[i] if attributes else None)
             (sample.base_score, sample.base_response), (
                 sample.transformed_score, sample.transformed_response) = await asyncio.gather(
                 score(plain, prompt, i), score(steered, sample.transformed, i))

@@ -23,12 +23,14 @@ _FORMAL_WORDS = (("explain", "elucidate"), ("describe", "delineate"), ("show", "
 @dataclass(frozen=True)
 class Transform:
     """A named rewrite; `system` is sent as a system message with the unchanged prompt;
-    `language` means the generator translates the prompt into it."""
+    `language` means the generator translates the prompt into it, `feature` that the generator
+    rewrites the prompt to have that feature too."""
 
     name: str
     apply: Callable[[str, random.Random], str]
     system: str | None = None
     language: str | None = None
+    feature: str | None = None
 
 
 def _rng(prompt: str, seed: int) -> random.Random:
@@ -78,7 +80,8 @@ TRANSFORMS: dict[str, Transform] = {
 
 def get_transform(spec: object) -> Transform:
     """A built-in name, `prefix:TEXT`, `suffix:TEXT`, `system_prompt:TEXT`,
-    `translate:LANGUAGE` (through the generator), or a function `str -> str`."""
+    `translate:LANGUAGE` and `inject:FEATURE` (through the generator), or a function
+    `str -> str`."""
     if isinstance(spec, Transform):
         return spec
     if callable(spec):
@@ -87,7 +90,8 @@ def get_transform(spec: object) -> Transform:
         return Transform(name, lambda p, _: str(fn(p)))
     if not isinstance(spec, str) or not spec.strip():
         raise ConfigError(f"@chunky.steer: transform must be a name, prefix:TEXT, suffix:TEXT, "
-                          f"system_prompt:TEXT or a function, got {spec!r}")
+                          f"system_prompt:TEXT, translate:LANGUAGE, inject:FEATURE or a "
+                          f"function, got {spec!r}")
     kind, sep, text = spec.partition(":")
     if sep and kind == "prefix":
         return Transform(spec, lambda p, _: f"{text.strip()} {p}")
@@ -97,11 +101,14 @@ def get_transform(spec: object) -> Transform:
         return Transform(spec, lambda p, _: p, system=text.strip())
     if kind == "translate":
         return Transform(spec, lambda p, _: p, language=text.strip() or "Malay")
+    if sep and kind == "inject" and text.strip():
+        return Transform(spec, lambda p, _: p, feature=text.strip())
     if spec in TRANSFORMS:
         return TRANSFORMS[spec]
     raise ConfigError(f"@chunky.steer: unknown transform {spec!r}; valid: "
                       f"{', '.join(sorted(TRANSFORMS))}, prefix:TEXT, suffix:TEXT, "
-                      "system_prompt:TEXT, translate:LANGUAGE, or a function str -> str")
+                      "system_prompt:TEXT, translate:LANGUAGE, inject:FEATURE, or a function "
+                      "str -> str")
 
 
 def transformed(transform: Transform, prompt: str, seed: int) -> str:
