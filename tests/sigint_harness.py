@@ -40,17 +40,18 @@ def _start(where: Path, srv: RunningServer) -> subprocess.Popen[str]:
 
 
 def _interrupt_after(proc: subprocess.Popen[str], srv: RunningServer, served: int,
-                     limit_s: float = 60.0) -> tuple[float, str]:
-    """SIGINT once the server has answered `served` more requests; (seconds to exit, output)."""
+                     limit_s: float = 60.0) -> tuple[float, str, int]:
+    """SIGINT once the server has answered `served` more requests; (seconds to exit, output,
+    requests the server received after the signal)."""
     start, base = time.monotonic(), len(srv.completed)
     while len(srv.completed) - base < served and time.monotonic() - start < limit_s:
         if proc.poll() is not None:
             break
         time.sleep(0.05)
-    sent = time.monotonic()
+    sent, received = time.monotonic(), len(srv.events)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
-    return time.monotonic() - sent, out
+    return time.monotonic() - sent, out, len(srv.events) - received
 
 
 def sigint_case(tmp: Path, *, latency: float = 0.2) -> dict[str, object]:
@@ -59,19 +60,20 @@ def sigint_case(tmp: Path, *, latency: float = 0.2) -> dict[str, object]:
     (where / "test_long.py").write_text(LONG_GATE, encoding="utf-8")
     with serve(LabRoleModel("lab"), faults=FaultConfig(latency=latency)) as srv:
         first = _start(where, srv)
-        stop_s, out = _interrupt_after(first, srv, served=40)
+        stop_s, out, after_signal = _interrupt_after(first, srv, served=40)
         completed = set(srv.completed)
         n_events = len(srv.events)
         report = json.loads((where / "report.json").read_text(encoding="utf-8")) \
             if (where / "report.json").exists() else {"tests": []}
         second = _start(where, srv)
-        _, out2 = _interrupt_after(second, srv, served=20)
+        _, out2, _ = _interrupt_after(second, srv, served=20)
         rerun_keys = [e.key for e in srv.events[n_events:]]
     repeated = sum(1 for k in rerun_keys if k in completed)
     tests = report.get("tests", [])
     partial = tests[0] if tests else {}
     return {
-        "sigint_stop_seconds": round(stop_s, 3), "returncode": first.returncode,
+        "sigint_stop_seconds": round(stop_s, 3), "requests_after_sigint": after_signal,
+        "returncode": first.returncode,
         "partial_reported": bool(partial) and partial.get("verdict") == "error"
         and int(partial.get("candidates", 0)) > 0 and "interrupted" in out,
         "partial_candidates": partial.get("candidates"), "completed_first": len(completed),
