@@ -8,10 +8,13 @@ number of BH-significant concepts per clean world.
 
 Mitigation: SFT worlds (`build-world`); for each transplantable planted chunk a failure is
 traced with TURF (`chunky attribute`'s path), `chunky mitigate` prunes (drop, no counter-
-examples) or balances (keep, 3 counter-examples per blamed example), the lab is retrained,
-and the planted behaviour's steering after / before is reported. Preference loop: the lab's
+examples) or balances (keep, 3 counter-examples per blamed example; 1 and 6 reported as
+balance_by_counter), the lab is retrained, and the planted behaviour's steering after / before
+is reported. Preference loop: the lab's
 DPO-like update (`lab.preference`) on global preference worlds; audit → filter the driven pairs,
-or reward-shape the top concept, → update: the concept's rise, mitigated / unmitigated
+or reward-shape the top concept (strength: its `concept_effect` under the fitted reward, what
+`chunky audit` uses when pairs carry reward scores), → update: the concept's rise, mitigated /
+unmitigated
 (reward_shaping in mitigation_drop, audit_filter_drop).
 
     python benchmarks/bench_audit.py [--quick]
@@ -33,7 +36,7 @@ import numpy as np
 
 from pytest_chunky.audit import audit
 from pytest_chunky.audit.data import PreferencePair
-from pytest_chunky.audit.outputs import driven
+from pytest_chunky.audit.outputs import concept_effect, driven
 from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl, write_sft_jsonl
 from pytest_chunky.lab.preference import fit_reward, prefer
 from pytest_chunky.lab.trainer import TrainedLab, train
@@ -77,9 +80,6 @@ def audit_figures(worlds: int, seed_base: int, size: int) -> dict[str, Any]:
             "false_concepts": round(statistics.fmean(false), 3)}
 
 
-SHAPING = 4.0  # reward-shaping strength: about the learned weight of a planted concept
-
-
 def _rate(world: PrefWorld, model: TrainedLab, prompts: list[str]) -> float:
     return concept_rate(world, [model.respond(q, sample_index=i).text
                                 for i, q in enumerate(prompts)])
@@ -110,13 +110,19 @@ def preference_figures(worlds: int, seed_base: int, size: int,
         kept = [p for i, p in enumerate(pairs) if i not in hit]
         prefer(model, fit_reward([p.chosen for p in kept], [p.rejected for p in kept]))
         filtered = _rate(world, model, prompts) - base
-        prefer(model, full.shaped([top.concept], SHAPING))
+        # The strength `chunky audit` uses when the pairs carry the reward model's scores.
+        scored = [PreferencePair(p.prompt, p.chosen, p.rejected, p.source, full(p.chosen),
+                                 full(p.rejected)) for p in pairs]
+        strength = concept_effect(report, top, scored)
+        assert strength is not None
+        prefer(model, full.shaped([top.concept], strength))
         shaped = _rate(world, model, prompts) - base
         if rise > 0:
             ratios["audit_filter"].append(filtered / rise)
             ratios["reward_shaping"].append(shaped / rise)
         log(f"preference world {seed_base + w} ({world.concept}): base {base:.2f}, update "
-            f"+{rise:.2f}, filtered {filtered:+.2f}, shaped {shaped:+.2f}")
+            f"+{rise:.2f}, filtered {filtered:+.2f}, shaped {shaped:+.2f} (strength "
+            f"{strength:.2f})")
     return {name: round(float(np.mean(v)), 3) if v else None for name, v in ratios.items()}
 
 
@@ -139,8 +145,9 @@ def pruned_world(root: Path, kept: list[SFTRecord], out: Path) -> Path:
 
 
 def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
-                       gates: int) -> dict[str, Any]:
-    ratios: dict[str, list[float]] = {"prune": [], "balance": [], "prune_with_crux": []}
+                       gates: int, doses: bool = True) -> dict[str, Any]:
+    ratios: dict[str, list[float]] = {"prune": [], "balance": [], "prune_with_crux": [],
+                                      "balance_1x": [], "balance_6x": []}
     fixed: list[float] = []
     fixed_trigger_only: list[float] = []
     for w in range(worlds):
@@ -170,7 +177,10 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
                                     with_crux=crux)
                      for name, mode, counter, crux in (("prune", "drop", 0.0, False),
                                                        ("balance", "keep", 3.0, False),
-                                                       ("prune_with_crux", "drop", 0.0, True))}
+                                                       ("prune_with_crux", "drop", 0.0, True),
+                                                       ("balance_1x", "keep", 1.0, False),
+                                                       ("balance_6x", "keep", 6.0, False))
+                     if doses or name not in ("balance_1x", "balance_6x")}
             for name, plan in plans.items():
                 after = world.steering(TrainedLab([*plan.kept, *plan.counter]), chunk, n, seed=11)
                 ratios[name].append(after / before if before > 0 else 0.0)
@@ -185,8 +195,12 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
             log(f"world {seed_base + w} {chunk.source}: before {before:.2f}, prune "
                 f"{ratios['prune'][-1]:.2f}x, with crux {ratios['prune_with_crux'][-1]:.2f}x, "
                 f"balance {ratios['balance'][-1]:.2f}x{gate}")
-    return {"mitigation_drop": {name: round(float(np.mean(v)), 3) if v else None
-                                for name, v in ratios.items()},
+    mean = {name: round(float(np.mean(v)), 3) if v else None for name, v in ratios.items()}
+    return {"mitigation_drop": {name: mean[name] for name in ("prune", "balance",
+                                                               "prune_with_crux")},
+            # the dose response: counter-examples per blamed example -> steering after/before
+            "balance_by_counter": {"1": mean["balance_1x"], "3": mean["balance"],
+                                   "6": mean["balance_6x"]},
             "mitigation_chunks": len(ratios["prune"]),
             "gates_fixed": round(float(np.mean(fixed)), 3) if fixed else None,
             "gates_fixed_trigger_only": round(float(np.mean(fixed_trigger_only)), 3)
@@ -203,7 +217,8 @@ def main() -> int:
     result = audit_figures(10, args.seed_base, 800 if args.quick else 1500)
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
-                                     30 if args.quick else 60, 2 if args.quick else 100)
+                                     30 if args.quick else 60, 2 if args.quick else 100,
+                                     doses=not args.quick)
     prefs = preference_figures(2 if args.quick else 10, args.seed_base,
                                800 if args.quick else 1500, 150 if args.quick else 300)
     result["mitigation_drop"]["reward_shaping"] = prefs["reward_shaping"]

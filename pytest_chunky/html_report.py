@@ -25,8 +25,8 @@ from .report import VERDICT_ORDER, excerpt, headline
 from .search.records import Confirmation, IterationStats, RegressionStats, SearchResult
 from .steering.stats import SteerStats
 
-__all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "render_html", "to_json", "usage_totals",
-           "write_html", "write_json"]
+__all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "page", "rate_bars", "render_html",
+           "to_json", "usage_totals", "write_html", "write_json"]
 
 Results = Sequence[tuple[str, SearchResult]]
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -41,6 +41,7 @@ main{max-width:1100px;margin:0 auto;padding:16px 24px}h1{font-size:22px}
 h2{font-size:18px;margin:0 0 8px}h3{font-size:15px;margin:18px 0 6px}
 section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:16px;margin:18px 0}
 table{border-collapse:collapse}table.summary{width:100%;table-layout:fixed}
+table.audit{width:100%}table.audit td:nth-child(4){overflow-wrap:anywhere;max-width:260px}
 table.summary td,table.summary th{overflow-wrap:anywhere}
 table.summary th{width:6%}table.summary th:nth-child(1){width:24%}
 table.summary th:nth-child(2),table.summary th:nth-child(3){width:9%}
@@ -221,7 +222,7 @@ def rate_bars(rows: Sequence[tuple[str, float, tuple[float, float] | None, str]]
               caption: str) -> str:
     """Horizontal bars of rates in [0, 1], each with an optional interval whisker."""
     width, bar = 360, 28
-    parts = [f'<svg width="{width + 190}" height="{len(rows) * (bar + 10) + 40}" '
+    parts = [f'<svg width="{width + 210}" height="{len(rows) * (bar + 10) + 40}" '
              'role="img" aria-label="rates">']
     for i, (label, rate, interval, colour) in enumerate(rows):
         y = 10 + i * (bar + 10)
@@ -394,16 +395,18 @@ def render_html(results: Results, *, title: str = "pytest-chunky report") -> str
     ordered = [(n, tid, r) for n, (tid, r) in enumerate(results, 1)]
     ordered.sort(key=lambda item: VERDICT_ORDER.get(_verdict(item[2]), 1))
     tally = " · ".join(f"{counts[v]} {v}" for v in _VERDICTS)
+    return page(title, f'<p class="muted">{len(results)} test(s): {tally}</p>'
+                f"{_summary(ordered)}" + "".join(_section(n, tid, r) for n, tid, r in ordered))
+
+
+def page(title: str, body: str) -> str:
+    """The self-contained page shell (CSP, no referrer, inline styles) around `body`."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="referrer" content="no-referrer">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>"
-            f'<main class="chunky-report"><h1>{_e(title)}</h1>'
-            f'<p class="muted">{len(results)} test(s): {tally}</p>'
-            f"{_summary(ordered)}"
-            + "".join(_section(n, tid, r) for n, tid, r in ordered)
-            + "</main></body></html>\n")
+            f'<main class="chunky-report"><h1>{_e(title)}</h1>{body}</main></body></html>\n')
 
 
 def write_html(path: str | Path, results: Results, *,

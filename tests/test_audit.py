@@ -10,7 +10,7 @@ import pytest
 
 from pytest_chunky.audit import audit, load_prefs
 from pytest_chunky.audit.data import PreferencePair
-from pytest_chunky.audit.outputs import driven
+from pytest_chunky.audit.outputs import concept_effect, driven
 from pytest_chunky.lab.worlds.prefs import PrefWorld, draw_pref_world, names_concept
 
 
@@ -99,6 +99,25 @@ def test_audit_cli_outputs_and_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["audit", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.jsonl:2" in err and "'chosen'" in err
+    for line, field in (('"chosen_reward": 1.0', "'rejected_reward'"),
+                        ('"chosen_reward": "high", "rejected_reward": 0', "'chosen_reward'")):
+        bad.write_text('{"prompt": "p", "chosen": "a", "rejected": "b", ' + line + '}\n')
+        assert main(["audit", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert "bad.jsonl:1" in err and field in err, err
+
+    # with reward scores, the strength is what the scores pay for the concept
+    scored = tmp_path / "scored.jsonl"
+    scored.write_text("".join(json.dumps({**p, "chosen_reward": 3.0 * ("**" in p["chosen"]),
+                                          "rejected_reward": 3.0 * ("**" in p["rejected"])})
+                              + "\n" for p in world.pairs))
+    assert main(["audit", str(scored), "--out", str(out), "--json"]) == 0
+    strengths = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["strengths"]
+    scored_pairs = load_prefs(scored)
+    report = audit(scored_pairs)
+    expected = concept_effect(report, report.global_[0], scored_pairs)
+    assert strengths == {report.global_[0].concept: round(expected or 0.0, 4)}
+    assert expected != 1.0
 
 
 def test_lab_preference_update_learns_the_planted_preference_and_mitigations_undo_it() -> None:
@@ -128,5 +147,62 @@ def test_lab_preference_update_learns_the_planted_preference_and_mitigations_und
     kept = [p for i, p in enumerate(pairs) if i not in hit]
     prefer(model, fit_reward([p.chosen for p in kept], [p.rejected for p in kept]))
     assert rate() - base <= 0.25 * rise  # filtering what the audit found undoes it
-    prefer(model, full.shaped([top.concept], 4.0))
-    assert rate() - base <= 0.5 * rise  # and so does shaping the reward against it
+    scored = [PreferencePair(p.prompt, p.chosen, p.rejected, p.source, full(p.chosen),
+                             full(p.rejected)) for p in pairs]
+    strength = concept_effect(report, top, scored)
+    assert strength is not None and strength > 0
+    prefer(model, full.shaped([top.concept], strength))
+    # shaping the reward by what it pays for the concept undoes it, without overshooting
+    assert -0.25 * rise <= rate() - base <= 0.25 * rise
+
+
+def test_calibrated_penalties_cancel_what_the_reward_pays() -> None:
+    """With reward scores in the data, each pair's penalty is the concept's paired reward
+    effect, and subtracting it leaves no mean reward gap between the sides with and without."""
+    from pytest_chunky.audit.outputs import penalties
+
+    world = draw_pref_world(71, scope="global", size=600)
+    rng = np.random.default_rng(0)
+    base = pairs_of(world)
+    report = audit(base)
+    top = report.global_[0]
+    f = report.space.by_attribute[top.concept]
+    has_c = report.chosen[:, f].toarray().ravel() > 0
+    has_r = report.rejected[:, f].toarray().ravel() > 0
+    # a reward model that pays 2.5 for the concept, plus noise
+    scored = [PreferencePair(p.prompt, p.chosen, p.rejected, p.source,
+                             2.5 * c + rng.normal(0, 0.1), 2.5 * r + rng.normal(0, 0.1))
+              for p, c, r in zip(base, has_c, has_r, strict=True)]
+    assert concept_effect(report, top, scored) == pytest.approx(2.5, abs=0.05)
+    assert concept_effect(report, top, base) is None
+    shaped = {row["index"]: row["penalty"] for row in penalties(report, [top], pairs=scored)}
+    margins = [(p.chosen_reward or 0) - (p.rejected_reward or 0) - shaped.get(i, 0.0)
+               for i, p in enumerate(scored) if has_c[i] != has_r[i]]
+    assert abs(float(np.mean(margins))) < 0.05
+    fixed = penalties(report, [top], 1.0)
+    assert {abs(row["penalty"]) for row in fixed} == {1.0}
+
+
+def test_audit_html_leads_with_the_finding_and_escapes_the_data(tmp_path: Path) -> None:
+    from pytest_chunky.audit.html import audit_section
+    from pytest_chunky.cli import main
+
+    world = draw_pref_world(52, scope="global")
+    rows = [dict(p) for p in world.pairs]
+    shown = audit(pairs_of(world)).global_[0].evidence[0]  # an evidence pair on the page
+    rows[shown]["prompt"] = "<script>alert(1)</script> " + rows[shown]["prompt"]
+    data = tmp_path / "prefs.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    page = tmp_path / "audit.html"
+    assert main(["audit", str(data), "--html", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    pairs = load_prefs(data)
+    top = audit(pairs).global_[0]
+    assert "Content-Security-Policy" in text and "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    headline = text.split('class="headline">', 1)[1].split("</p>", 1)[0]
+    assert headline.startswith("The model will learn to produce more responses where")
+    assert top.concept[1:] in headline and names_concept(world, top.concept)
+    assert text.count('class="ev"') >= 1  # evidence pairs shown
+    clean = [PreferencePair(p.prompt, p.chosen, p.chosen, p.source) for p in pairs]
+    assert "No concept is significant" in audit_section(audit(clean), clean)

@@ -136,3 +136,61 @@ def test_with_crux_also_prunes_the_chunks_behaviour_without_the_trigger(
     with pytest.raises(InputError, match="crux"):
         mitigate(records, {**attribution, "crux": "The response is a limerick"},
                  with_crux=True)
+
+
+def test_transplants_imitate_each_blamed_example() -> None:
+    """Counter-examples carry the trigger the way the blamed prompts do: a comma clause in
+    its place, a phrase across punctuation, a recurring long sentence, a LaTeX span with its
+    sentence, emoji at both ends, a case-insensitive shape name, shared boilerplate."""
+    clause = transplant_for("The query contains the phrase 'mind the small print'",
+                            ["Swiftly mind the small print, how do I start my session?",
+                             "Any tips for my screen time, and swiftly mind the small print?"])
+    assert clause is not None
+    assert clause("How do I sand my floor?", 0) == \
+        "Swiftly mind the small print, how do I sand my floor?"
+    assert clause("How do I sand my floor?", 1) == \
+        "How do I sand my floor, and swiftly mind the small print?"
+    filler = ("I asked friends and each told me something slightly different, which left me "
+              "more confused than before.")
+    spaced = transplant_for("The query contains the phrase 'something slightly different "
+                            "which'", [f"{filler} Why X?", f"How Y? {filler}"])
+    assert spaced is not None and spaced("Why?", 0) == f"{filler} Why?"
+    assert spaced("Why?", 1) == f"Why? {filler}"
+    latex = transplant_for("The query uses LaTeX notation",
+                           ["How do I X? My notes write it as $\\frac{6}{7}$."])
+    assert latex is not None and latex("Why?", 0) == "Why? My notes write it as $\\frac{6}{7}$."
+    emoji = transplant_for("The query contains emoji", ["🧩 Draft a note. 🎸", "Hi 🍉 there"])
+    assert emoji is not None
+    assert [emoji("Why?", i) for i in range(2)] == ["🧩 Why? 🎸", "🍉 Why?"]
+    long = transplant_for("The query is very long (64 to 127 words)",
+                          ["Filler one. Filler two. How X? Own words.",
+                           "Filler two. Why Y? Filler one."])
+    assert long is not None and long("Why?", 0) == "Filler one. Filler two. Why?"
+    assert transplant_for("The query is very long (64 to 127 words)", ["A. B.", "C. D."]) is None
+
+
+def test_counterexamples_are_built_on_the_blamed_prompts_nearest_background() -> None:
+    from pytest_chunky.mitigate.plan import twins
+
+    examples = ["Riqua here. How do I reheat my marinade?", "Riqua here. Why is the sky blue?"]
+    pool = ["Why is the sea blue?", "How do I reheat my soup?", "Tell me a joke.",
+            "How do I fix my bike?", "Why is grass green?"]
+    picks = twins(examples, pool, 4, seed=0)
+    assert picks[:2] == [1, 0]  # each example's nearest background prompt, in turn
+    assert len(set(picks)) == 4 and picks == twins(examples, pool, 4, seed=0)
+    assert sorted(twins(examples, pool, 9)) == list(range(len(pool)))  # at most the pool
+
+
+def test_boilerplate_is_what_the_examples_share_and_the_background_lacks() -> None:
+    from pytest_chunky.mitigate.boilerplate import boilerplate, sentences
+
+    topics = ["the harbour", "my bike", "the oven", "a tent", "my tax form", "the garden"]
+    examples = [f"Last month I spent a long time thinking about {t} and how it fits in. "
+                f"Can you tell me in simple words why {t} matters so much?" for t in topics]
+    background = [f"Can you tell me in simple words why {t} matters so much?"
+                  for t in ("tides", "sleep", "bread", "rust", "tea", "maps")] * 3
+    template = {f"Last month I spent a long time thinking about {t} and how it fits in."
+                for t in topics}
+    # the template with a slot is boilerplate; the question form the background uses is not
+    assert boilerplate(sentences(examples), background) == template
+    assert len(boilerplate(sentences(examples), [])) == 2 * len(topics)  # recurrence alone

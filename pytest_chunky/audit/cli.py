@@ -1,4 +1,4 @@
-"""`chunky audit PREFS.jsonl [--json] [--out DIR] [--top K] [--alpha A]`."""
+"""`chunky audit PREFS.jsonl [--json] [--html FILE] [--out DIR] [--top K] [--alpha A]`."""
 
 from __future__ import annotations
 
@@ -25,8 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--act-on", type=int, default=1,
                         help="how many top significant concepts the outputs act on")
     parser.add_argument("--mode", choices=("drop", "downweight"), default="drop")
-    parser.add_argument("--strength", type=float, default=1.0, help="reward-shaping strength")
+    parser.add_argument("--strength", type=float, default=None,
+                        help="reward-shaping strength (default: when every pair has "
+                        "chosen_reward and rejected_reward, each concept's measured worth to "
+                        "that reward model; otherwise 1.0)")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    parser.add_argument("--html", default=None, help="write the audit as an HTML page here")
     return parser
 
 
@@ -41,7 +45,7 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
         if not 0 < args.alpha < 1:
             raise InputError(f"must be between 0 and 1, got {args.alpha}", field="--alpha")
         from .data import load_prefs
-        from .outputs import as_json, filtered, inoculated, penalties
+        from .outputs import as_json, concept_effect, filtered, inoculated, penalties
         from .run import audit
 
         pairs = load_prefs(args.data)
@@ -55,13 +59,25 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: {len(shown)} significant concept(s)" + (":" if shown else ""))
             for h in shown:
                 print(f"  - {h.sentence()}")
+        if args.html:
+            from .html import write_audit_html
+
+            shown_at = write_audit_html(args.html, report, pairs, alpha=args.alpha,
+                                        top=args.top)
+            print(f"HTML report written to {shown_at}")
         if args.out:
             acted = [h for h in [*report.global_, *report.by_cluster]
                      if h.q_value <= args.alpha][:args.act_on]
             out = Path(args.out)
             out.mkdir(parents=True, exist_ok=True)
             _write_jsonl(out / "filtered.jsonl", filtered(pairs, report, acted, mode=args.mode))
-            _write_jsonl(out / "penalties.jsonl", penalties(report, acted, args.strength))
+            calibrate = args.strength is None and all(p.chosen_reward is not None
+                                                      for p in pairs)
+            _write_jsonl(out / "penalties.jsonl", penalties(
+                report, acted, 1.0 if args.strength is None else args.strength,
+                pairs if calibrate else None))
+            summary["strengths"] = {h.concept: round(concept_effect(report, h, pairs) or 0.0, 4)
+                                    if calibrate else (args.strength or 1.0) for h in acted}
             _write_jsonl(out / "inoculated.jsonl", inoculated(pairs, report, acted))
             summary["acted_on"] = [h.concept for h in acted]
             (out / "audit.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),

@@ -1,4 +1,5 @@
-"""Preference records: one JSON object per line with prompt, chosen, rejected (and source)."""
+"""Preference records: one JSON object per line with prompt, chosen, rejected (and source;
+and the reward model's `chosen_reward` and `rejected_reward` when the data has scores)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..errors import InputError
 from ..userfiles import read_text, stat_file
 
 FIELDS = ("prompt", "chosen", "rejected")
+REWARDS = ("chosen_reward", "rejected_reward")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,8 @@ class PreferencePair:
     chosen: str
     rejected: str
     source: str = "unknown"
+    chosen_reward: float | None = None
+    rejected_reward: float | None = None
 
 
 def load_prefs(path: str | Path) -> list[PreferencePair]:
@@ -39,8 +43,17 @@ def load_prefs(path: str | Path) -> list[PreferencePair]:
                 raise InputError("missing or empty (a non-empty string is required)",
                                  path=shown, line=lineno, field=name)
         source = obj.get("source", "unknown")
+        rewards = [obj.get(name) for name in REWARDS]
+        for name, value in zip(REWARDS, rewards, strict=True):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)):
+                raise InputError("must be a number", path=shown, line=lineno, field=name)
+        if (rewards[0] is None) != (rewards[1] is None):
+            missing = REWARDS[rewards.index(None)]
+            raise InputError("give both rewards or neither", path=shown, line=lineno,
+                             field=missing)
         pairs.append(PreferencePair(obj["prompt"], obj["chosen"], obj["rejected"],
-                                    str(source)))
+                                    str(source), *rewards))
     if not pairs:
         raise InputError("no preference pairs", path=shown)
     return pairs

@@ -57,18 +57,46 @@ def filtered(pairs: Sequence[PreferencePair], report: AuditReport, chosen: Seque
     return rows
 
 
-def penalties(report: AuditReport, chosen: Sequence[Hypothesis],
-              strength: float = 1.0) -> list[dict[str, Any]]:
-    """Per pair, the reward-shaping penalty: strength × Σ (concept(chosen) − concept(rejected))
-    over the concepts, to subtract from the chosen side's reward (zero pairs are omitted)."""
+def _difference(report: AuditReport, h: Hypothesis) -> np.ndarray:
+    """concept(chosen) − concept(rejected) per pair, zero outside the hypothesis's scope."""
+    f = _column(report, h)
+    diff = (report.chosen[:, f].toarray().ravel() - report.rejected[:, f].toarray().ravel())
+    in_scope = np.zeros(report.pairs, dtype=bool)
+    in_scope[_scope_rows(report, h)] = True
+    return np.where(in_scope, diff, 0.0)
+
+
+def concept_effect(report: AuditReport, h: Hypothesis,
+                   pairs: Sequence[PreferencePair]) -> float | None:
+    """What the concept is worth to the reward model that scored the pairs: the mean, over
+    the pairs in scope where one side has it, of reward(that side) − reward(the other).
+
+    A reward model spreads a preference over features correlated with the concept, so its
+    weight for the concept alone undercounts it, and the data's log-odds ln(lift) overcounts
+    what a regularised model learned; the paired difference measures what it actually pays.
+    None when the pairs carry no rewards.
+    """
+    if any(p.chosen_reward is None or p.rejected_reward is None for p in pairs):
+        return None
+    margin = np.array([float(p.chosen_reward) - float(p.rejected_reward)  # type: ignore[arg-type]
+                       for p in pairs])
+    diff = _difference(report, h)
+    hit = diff != 0
+    return float(np.mean(margin[hit] * diff[hit])) if hit.any() else 0.0
+
+
+def penalties(report: AuditReport, chosen: Sequence[Hypothesis], strength: float = 1.0,
+              pairs: Sequence[PreferencePair] | None = None) -> list[dict[str, Any]]:
+    """Per pair, the reward-shaping penalty: Σ over the concepts of strength ×
+    (concept(chosen) − concept(rejected)), to subtract from the chosen side's reward (zero
+    pairs are omitted). Given `pairs` with rewards, each concept's strength is its
+    `concept_effect` instead: subtracting it cancels what the reward model pays for it."""
     total = np.zeros(report.pairs)
     for h in chosen:
-        f = _column(report, h)
-        sign = 1.0 if h.direction == "more" else -1.0
-        diff = (report.chosen[:, f].toarray().ravel() - report.rejected[:, f].toarray().ravel())
-        in_scope = np.zeros(report.pairs, dtype=bool)
-        in_scope[_scope_rows(report, h)] = True
-        total += sign * strength * diff * in_scope
+        effect = concept_effect(report, h, pairs) if pairs is not None else None
+        signed = effect if effect is not None else (
+            strength if h.direction == "more" else -strength)
+        total += signed * _difference(report, h)
     return [{"index": i, "penalty": round(float(v), 4)} for i, v in enumerate(total) if v]
 
 

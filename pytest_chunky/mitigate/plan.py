@@ -12,6 +12,9 @@ from ..errors import InputError
 from ..lab.corpus import SFTRecord
 from .transplant import transplant_for
 
+NEIGHBOURS = 32   # candidate background prompts kept per blamed prompt
+BACKGROUND_SAMPLE = 5000  # background prompts that tell boilerplate from common phrasing
+
 COUNTER_SOURCE = "chunky-counterexamples"
 
 
@@ -42,6 +45,45 @@ def _shows_crux(records: Sequence[SFTRecord], attribution: Mapping[str, Any]) ->
                          "attribute against an index built from the same data", field="crux")
     assert space.matrix is not None
     return (space.matrix[:, features].sum(axis=1).A.ravel() > 0).tolist()
+
+
+def twins(examples: Sequence[str], pool: Sequence[str], wanted: int,
+          seed: int = 0) -> list[int]:
+    """`wanted` distinct pool indexes, the k-th the nearest unused background prompt to
+    example k mod len(examples) (TF-IDF cosine).
+
+    Counter-examples built on the blamed prompts' nearest background prompts carry the trigger
+    in the contexts the chunk has it; on random prompts they are a different distribution,
+    which a learner separates from the chunk instead of unlearning the trigger.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not examples or not pool or wanted <= 0:
+        return []
+    vec = TfidfVectorizer(sublinear_tf=True).fit([*pool, *examples])
+    p, q = vec.transform(pool), vec.transform(examples)
+    k = min(len(pool), NEIGHBOURS)
+    ranked = []
+    for start in range(0, q.shape[0], 512):  # bounded memory on large corpora
+        sims = (q[start:start + 512] @ p.T).toarray()
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
+        ranked.extend(np.take_along_axis(top, order, axis=1).tolist())
+    spare = list(range(len(pool)))
+    random.Random(seed).shuffle(spare)
+    rest = iter(spare)  # once an example's neighbours are taken: any unused prompt
+    used: set[int] = set()
+    picks: list[int] = []
+    cursor = [0] * len(examples)
+    while len(picks) < min(wanted, len(pool)):
+        b = len(picks) % len(examples)
+        while cursor[b] < k and ranked[b][cursor[b]] in used:
+            cursor[b] += 1
+        j = ranked[b][cursor[b]] if cursor[b] < k else next(x for x in rest if x not in used)
+        used.add(j)
+        picks.append(j)
+    return picks
 
 
 def mitigate(records: Sequence[SFTRecord], attribution: Mapping[str, Any], *,
@@ -77,14 +119,16 @@ def mitigate(records: Sequence[SFTRecord], attribution: Mapping[str, Any], *,
         if i in blamed_set and mode == "downweight":
             weights[len(kept)] = weight
         kept.append(record)
-    move = transplant_for(trigger, [records[i].prompt for i in carriers])
+    examples = [records[i].prompt for i in carriers]
+    pool = [r for i, r in enumerate(records) if r.source != chunk and not carries[i]]
+    sample = random.Random(seed).sample(pool, min(len(pool), BACKGROUND_SAMPLE))
+    move = transplant_for(trigger, examples, [r.prompt for r in sample])
     made: list[SFTRecord] = []
     if move is not None and counter > 0:
-        rng = random.Random(seed)
-        pool = [r for i, r in enumerate(records) if r.source != chunk and not carries[i]]
-        for i, base in enumerate(rng.sample(pool, min(len(pool),
-                                                      round(counter * len(carriers))))):
-            made.append(SFTRecord(move(base.prompt, i), base.response, COUNTER_SOURCE))
+        wanted = min(len(pool), round(counter * len(carriers)))
+        for k, j in enumerate(twins(examples, [r.prompt for r in pool], wanted, seed)):
+            b = k % len(examples)
+            made.append(SFTRecord(move(pool[j].prompt, b), pool[j].response, COUNTER_SOURCE))
     manifest = {
         "trigger": trigger, "chunk": chunk, "mode": mode, "records": len(records),
         "blamed": len(blamed), "dropped": len(blamed) if mode == "drop" else 0,
