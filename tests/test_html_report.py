@@ -289,3 +289,20 @@ def test_layout_fits_1280px_and_screenshot(tmp_path: Path) -> None:
     subprocess.run([CHROMIUM, *flags, f"--user-data-dir={tmp_path / 'p2'}",
                     f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@browser
+def test_audit_page_runs_no_script_from_the_data(tmp_path: Path) -> None:
+    from pytest_chunky.audit import audit
+    from pytest_chunky.audit.data import PreferencePair
+    from pytest_chunky.audit.html import write_audit_html
+    from pytest_chunky.lab.worlds.prefs import draw_pref_world
+
+    world = draw_pref_world(53, scope="global", size=800)
+    pairs = [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
+             for p in world.pairs]
+    shown = audit(pairs).global_[0].evidence[0]
+    pairs[shown] = PreferencePair(SCRIPT + pairs[shown].prompt, pairs[shown].chosen,
+                                  pairs[shown].rejected, pairs[shown].source)
+    page = write_audit_html(tmp_path / "audit.html", audit(pairs), pairs)
+    assert browser_check(page) == {"renders": True, "script_ran": False}
