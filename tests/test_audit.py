@@ -175,7 +175,10 @@ def test_calibrated_penalties_cancel_what_the_reward_pays() -> None:
               for p, c, r in zip(base, has_c, has_r, strict=True)]
     assert concept_effect(report, top, scored) == pytest.approx(2.5, abs=0.05)
     assert concept_effect(report, top, base) is None
-    shaped = {row["index"]: row["penalty"] for row in penalties(report, [top], pairs=scored)}
+    effect = concept_effect(report, top, scored)
+    assert effect is not None
+    shaped = {row["index"]: row["penalty"]
+              for row in penalties(report, [top], effects={top.concept: effect})}
     margins = [(p.chosen_reward or 0) - (p.rejected_reward or 0) - shaped.get(i, 0.0)
                for i, p in enumerate(scored) if has_c[i] != has_r[i]]
     assert abs(float(np.mean(margins))) < 0.05

@@ -71,13 +71,13 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
             out = Path(args.out)
             out.mkdir(parents=True, exist_ok=True)
             _write_jsonl(out / "filtered.jsonl", filtered(pairs, report, acted, mode=args.mode))
-            calibrate = args.strength is None and all(p.chosen_reward is not None
-                                                      for p in pairs)
-            _write_jsonl(out / "penalties.jsonl", penalties(
-                report, acted, 1.0 if args.strength is None else args.strength,
-                pairs if calibrate else None))
-            summary["strengths"] = {h.concept: round(concept_effect(report, h, pairs) or 0.0, 4)
-                                    if calibrate else (args.strength or 1.0) for h in acted}
+            strength = 1.0 if args.strength is None else args.strength
+            found = {} if args.strength is not None else {
+                h.concept: concept_effect(report, h, pairs) for h in acted}
+            effects = {c: e for c, e in found.items() if e is not None}  # None: no rewards
+            _write_jsonl(out / "penalties.jsonl", penalties(report, acted, strength, effects))
+            summary["strengths"] = {h.concept: round(effects.get(h.concept, strength), 4)
+                                    for h in acted}
             _write_jsonl(out / "inoculated.jsonl", inoculated(pairs, report, acted))
             summary["acted_on"] = [h.concept for h in acted]
             (out / "audit.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False),

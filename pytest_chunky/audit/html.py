@@ -3,23 +3,18 @@ intervals, and evidence pairs. Preference data is untrusted text: everything is 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 
 from scipy.stats import beta
 
 from ..credentials import redact
-from ..html_report import page, rate_bars
+from ..html_report import _e, page, rate_bars
 from ..report import excerpt
 from .data import PreferencePair
 from .run import AuditReport, Hypothesis
 
 EVIDENCE = 3  # pairs shown per concept
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _share(h: Hypothesis) -> tuple[float, tuple[float, float]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -86,16 +86,14 @@ def concept_effect(report: AuditReport, h: Hypothesis,
 
 
 def penalties(report: AuditReport, chosen: Sequence[Hypothesis], strength: float = 1.0,
-              pairs: Sequence[PreferencePair] | None = None) -> list[dict[str, Any]]:
+              effects: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
     """Per pair, the reward-shaping penalty: Σ over the concepts of strength ×
     (concept(chosen) − concept(rejected)), to subtract from the chosen side's reward (zero
-    pairs are omitted). Given `pairs` with rewards, each concept's strength is its
-    `concept_effect` instead: subtracting it cancels what the reward model pays for it."""
+    pairs are omitted). A concept in `effects` (its `concept_effect`) takes that as its signed
+    strength instead: subtracting it cancels what the reward model pays for it."""
     total = np.zeros(report.pairs)
     for h in chosen:
-        effect = concept_effect(report, h, pairs) if pairs is not None else None
-        signed = effect if effect is not None else (
-            strength if h.direction == "more" else -strength)
+        signed = (effects or {}).get(h.concept, strength if h.direction == "more" else -strength)
         total += signed * _difference(report, h)
     return [{"index": i, "penalty": round(float(v), 4)} for i, v in enumerate(total) if v]
 

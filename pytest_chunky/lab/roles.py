@@ -119,8 +119,9 @@ def inject(user: str, realise: Realiser, describe: Callable[[str], list[str]],
     if not known(feature):
         return f"cannot add {feature!r}: it is not an attribute this lab generator can write"
     attributes = parse_attribute_lines(user) if "<attributes>" in user else []
-    if attributes and realise(attributes, key(generator_user(attributes))) == query:
-        return f"<query>{realise([*attributes, feature], key(generator_user(attributes)))}</query>"
+    written = generator_user(attributes)  # the prompt the query's write was sent
+    if attributes and realise(attributes, key(written)) == query:
+        return f"<query>{realise([*attributes, feature], key(written))}</query>"
     return f"<query>{realise([*describe(query), feature], key(query))}</query>"
 
 
@@ -184,9 +185,9 @@ class LabRoleModel(Model):
                           model=self.spec)
 
     def answer(self, task: str, user: str, params: SamplingParams) -> str:
-        rng = _rng(self.seed, params.seed, params.sample_index, user)
         if task == "inject":
             return self._inject(user, params)
+        rng = _rng(self.seed, params.seed, params.sample_index, user)
         if self.world is not None:
             answered = world_answer(self.world, task, user, rng)
             if answered is not None:

@@ -125,7 +125,7 @@ def mitigate(records: Sequence[SFTRecord], attribution: Mapping[str, Any], *,
     move = transplant_for(trigger, examples, [r.prompt for r in sample])
     made: list[SFTRecord] = []
     if move is not None and counter > 0:
-        wanted = min(len(pool), round(counter * len(carriers)))
+        wanted = round(counter * len(carriers))
         for k, j in enumerate(twins(examples, [r.prompt for r in pool], wanted, seed)):
             b = k % len(examples)
             made.append(SFTRecord(move(pool[j].prompt, b), pool[j].response, COUNTER_SOURCE))
