@@ -8,9 +8,9 @@ number of BH-significant concepts per clean world.
 
 Mitigation: SFT worlds (`build-world`); for each transplantable planted chunk a failure is
 traced with TURF (`chunky attribute`'s path), `chunky mitigate` prunes (drop, no counter-
-examples) or balances (keep, 3 counter-examples per blamed example; 1 and 6 reported as
-balance_by_counter), the lab is retrained, and the planted behaviour's steering after / before
-is reported. Preference loop: the lab's
+examples) or balances (keep, BALANCE counter-examples per blamed example; 1 and 3 reported as
+balance_by_counter beside the proportional 1 / (1 + K)), the lab is retrained, and the planted
+behaviour's steering after / before is reported. Preference loop: the lab's
 DPO-like update (`lab.preference`) on global preference worlds; audit → filter the driven pairs,
 or reward-shape the top concept (strength: its `concept_effect` under the fitted reward, what
 `chunky audit` uses when pairs carry reward scores), → update: the concept's rise, mitigated /
@@ -53,31 +53,48 @@ from pytest_chunky.turf.build import build_index
 from pytest_chunky.turf.cli import attribution_json
 from pytest_chunky.turf.trace import trace_sync
 
+# Counter-examples per blamed example for `balance`. The chunk's examples are kept, so a model
+# that follows the data's proportions still answers 1 / (1 + K) of triggered prompts from the
+# chunk: K = 4 sits on the 0.2 target, K = 6 (1/7) is the least with room for per-chunk spread.
+BALANCE = 6
+
 
 def log(text: str) -> None:
     print(f"bench_audit: {text}", file=sys.stderr, flush=True)
 
 
-def audit_figures(worlds: int, seed_base: int, size: int) -> dict[str, Any]:
+def _pairs(world: PrefWorld) -> list[PreferencePair]:
+    return [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
+            for p in world.pairs]
+
+
+def audit_figures(worlds: int, clean: int, seed_base: int, size: int) -> dict[str, Any]:
+    """Top-1 on `worlds` planted worlds per scope; false concepts on `clean` clean worlds.
+
+    A clean world's count is 0 in most worlds and 1 or 2 in a few, so a mean near the 0.05
+    target needs many worlds to be told apart from 0.1: 10 worlds resolve only steps of 0.1.
+    """
     top_global, top_cluster, false = [], [], []
-    for w in range(worlds):
+    for w in range(max(worlds, clean)):
         seed = seed_base + w
-        for scope in ("global", "cluster", "none"):
-            world = draw_pref_world(seed, scope=scope, size=size)
-            pairs = [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
-                     for p in world.pairs]
-            report = audit(pairs)
-            if scope == "global":
-                top_global.append(float(names_concept(world, report.global_[0].concept)))
-            elif scope == "cluster":
-                top_cluster.append(float(names_concept(world, report.by_cluster[0].concept)))
-            else:
-                false.append(len(report.significant()))
-        log(f"world {seed}: global {top_global[-1]:.0f}, cluster {top_cluster[-1]:.0f}, "
-            f"clean significant {false[-1]}")
+        said = []
+        if w < worlds:
+            for scope, out in (("global", top_global), ("cluster", top_cluster)):
+                world = draw_pref_world(seed, scope=scope, size=size)
+                report = audit(_pairs(world))
+                top = (report.global_ if scope == "global" else report.by_cluster)[0]
+                out.append(float(names_concept(world, top.concept)))
+                said.append(f"{scope} {out[-1]:.0f}")
+        if w < clean:
+            found = audit(_pairs(draw_pref_world(seed, scope="none", size=size))).significant()
+            false.append(len(found))
+            said.append(f"clean significant {false[-1]}"
+                        + "".join(f" [{h.scope}: {h.concept}]" for h in found))
+        log(f"world {seed}: {', '.join(said)}")
     return {"audit_worlds": worlds, "audit_top1_global": round(statistics.fmean(top_global), 3),
             "audit_top1_cluster": round(statistics.fmean(top_cluster), 3),
-            "false_concepts": round(statistics.fmean(false), 3)}
+            "false_concepts": round(statistics.fmean(false), 3), "clean_worlds": clean,
+            "clean_worlds_with_a_concept": sum(1 for n in false if n)}
 
 
 def _rate(world: PrefWorld, model: TrainedLab, prompts: list[str]) -> float:
@@ -95,8 +112,7 @@ def preference_figures(worlds: int, seed_base: int, size: int,
     ratios: dict[str, list[float]] = {"audit_filter": [], "reward_shaping": []}
     for w in range(worlds):
         world = draw_pref_world(seed_base + w, scope="global", size=size)
-        pairs = [PreferencePair(p["prompt"], p["chosen"], p["rejected"], p["source"])
-                 for p in world.pairs]
+        pairs = _pairs(world)
         model = TrainedLab([SFTRecord(p.prompt, r, "prefs") for p in pairs
                             for r in (p.chosen, p.rejected)])
         prompts = [p.prompt for p in pairs[:probes]]
@@ -147,7 +163,7 @@ def pruned_world(root: Path, kept: list[SFTRecord], out: Path) -> Path:
 def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
                        gates: int, doses: bool = True) -> dict[str, Any]:
     ratios: dict[str, list[float]] = {"prune": [], "balance": [], "prune_with_crux": [],
-                                      "balance_1x": [], "balance_6x": []}
+                                      "balance_1x": [], "balance_3x": []}
     fixed: list[float] = []
     fixed_trigger_only: list[float] = []
     for w in range(worlds):
@@ -176,11 +192,11 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
             plans = {name: mitigate(records, found, mode=mode, counter=counter,
                                     with_crux=crux)
                      for name, mode, counter, crux in (("prune", "drop", 0.0, False),
-                                                       ("balance", "keep", 3.0, False),
+                                                       ("balance", "keep", BALANCE, False),
                                                        ("prune_with_crux", "drop", 0.0, True),
                                                        ("balance_1x", "keep", 1.0, False),
-                                                       ("balance_6x", "keep", 6.0, False))
-                     if doses or name not in ("balance_1x", "balance_6x")}
+                                                       ("balance_3x", "keep", 3.0, False))
+                     if doses or name not in ("balance_1x", "balance_3x")}
             for name, plan in plans.items():
                 after = world.steering(TrainedLab([*plan.kept, *plan.counter]), chunk, n, seed=11)
                 ratios[name].append(after / before if before > 0 else 0.0)
@@ -199,8 +215,10 @@ def mitigation_figures(worlds: int, seed_base: int, tmp: Path, n: int,
     return {"mitigation_drop": {name: mean[name] for name in ("prune", "balance",
                                                                "prune_with_crux")},
             # the dose response: counter-examples per blamed example -> steering after/before
-            "balance_by_counter": {"1": mean["balance_1x"], "3": mean["balance"],
-                                   "6": mean["balance_6x"]},
+            "balance_by_counter": {"1": mean["balance_1x"], "3": mean["balance_3x"],
+                                   str(BALANCE): mean["balance"]},
+            # what a learner that follows the data's proportions gives: 1 / (1 + K)
+            "balance_proportional": {k: round(1 / (1 + float(k)), 3) for k in ("1", "3", "6")},
             "mitigation_chunks": len(ratios["prune"]),
             "gates_fixed": round(float(np.mean(fixed)), 3) if fixed else None,
             "gates_fixed_trigger_only": round(float(np.mean(fixed_trigger_only)), 3)
@@ -214,7 +232,8 @@ def main() -> int:
     parser.add_argument("--seed-base", type=int, default=9000)
     args = parser.parse_args()
     started = time.perf_counter()
-    result = audit_figures(10, args.seed_base, 800 if args.quick else 1500)
+    result = audit_figures(10, 20 if args.quick else 60, args.seed_base,
+                           800 if args.quick else 1500)
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
                                      30 if args.quick else 60, 2 if args.quick else 100,

@@ -58,6 +58,36 @@ def test_one_false_discovery_rate_covers_both_pipelines() -> None:
     assert all(h.q_value == expected[id(h)] for h in tests)
 
 
+THINGS = ("garden", "bike", "soup", "roof", "budget", "essay", "lamp", "fence", "printer",
+          "sourdough", "kayak", "thermostat")
+
+
+def test_a_rewording_preference_is_one_hypothesis_with_its_evidence() -> None:
+    """Chosen says "start by" exactly where rejected says "begin by": one preference, not a
+    "more" and a "less" concept on the same pairs (two tests, two false concepts if chance)."""
+    pairs = []
+    for i in range(300):
+        prompt = f"How do I fix the {THINGS[i % len(THINGS)]}?"
+        answer = "You can start by checking it, then fix what you find."
+        other = answer.replace("start by", "begin by")
+        if i % 3 == 0:  # the preference: chosen words it "start by"
+            pairs.append(PreferencePair(prompt, answer, other))
+        else:  # rejected adds a sign-off: a "less" concept
+            pairs.append(PreferencePair(prompt, answer, answer + " Thanks for asking!"))
+    report = audit(pairs)
+    about = [h for h in report.global_ if "start by" in h.concept or "begin by" in h.concept]
+    assert len(about) == 1, [h.concept for h in about]
+    h = about[0]
+    assert h.direction == "more" and "start by" in h.concept and "begin by" in h.instead
+    assert h.chosen_only == 100 and h.rejected_only == 0
+    assert "in place of" in h.sentence()
+    # Evidence is on the preferred side: for a "less" concept, pairs where rejected has it.
+    less = next(x for x in report.global_ if x.direction == "less")
+    column = report.space.by_attribute[less.concept]
+    assert less.evidence and all(report.rejected[i, column] and not report.chosen[i, column]
+                                 for i in less.evidence)
+
+
 def test_filtering_the_driven_pairs_removes_the_preference() -> None:
     world = draw_pref_world(41, scope="global")
     pairs = pairs_of(world)

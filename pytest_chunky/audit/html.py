@@ -27,11 +27,15 @@ def _share(h: Hypothesis) -> tuple[float, tuple[float, float]]:
     return (b / n if n else 0.5), (lo, hi)
 
 
+def _concept(h: Hypothesis) -> str:
+    return f"{h.concept} (in place of: {h.instead})" if h.instead else h.concept
+
+
 def _rows(hs: Sequence[Hypothesis]) -> str:
     head = ("<tr><th>#</th><th>concept</th><th>direction</th><th>scope</th><th>chosen-only</th>"
             "<th>rejected-only</th><th>pairs</th><th>lift</th><th>p</th><th>q</th></tr>")
     body = "".join(
-        f"<tr><td class=\"n\">{n}</td><td>{_e(h.concept)}</td><td>{_e(h.direction)}</td>"
+        f"<tr><td class=\"n\">{n}</td><td>{_e(_concept(h))}</td><td>{_e(h.direction)}</td>"
         f"<td>{_e(h.cluster_summary or h.scope)}</td><td class=\"n\">{h.chosen_only}</td>"
         f"<td class=\"n\">{h.rejected_only}</td><td class=\"n\">{h.pairs}</td>"
         f"<td class=\"n\">×{h.lift:.1f}</td><td class=\"n\">{h.p_value:.2g}</td>"
@@ -54,11 +58,8 @@ def _evidence(h: Hypothesis, pairs: Sequence[PreferencePair]) -> str:
 def audit_section(report: AuditReport, pairs: Sequence[PreferencePair], *,
                   alpha: float = 0.05, top: int = 10) -> str:
     found = sorted(report.significant(alpha), key=lambda h: h.q_value)[:top]
-    headline = (f"The model will learn to produce {found[0].direction} responses where "
-                f"{found[0].concept[0].lower()}{found[0].concept[1:]}"
-                + (f" when the prompt is like {found[0].cluster_summary}"
-                   if found[0].cluster_summary else "")
-                + f" (lift ×{found[0].lift:.1f}, q={found[0].q_value:.2g})"
+    headline = (f"{found[0].claim()[:1].upper()}{found[0].claim()[1:]} (lift "
+                f"×{found[0].lift:.1f}, q={found[0].q_value:.2g})"
                 if found else f"No concept is significant at q ≤ {alpha}.")
     parts = [f'<section class="s-{"fail" if found else "pass"}"><h2>Preference audit</h2>'
              f'<p class="headline">{_e(headline)}</p>'

@@ -114,7 +114,8 @@ def inoculated(pairs: Sequence[PreferencePair], report: AuditReport,
 
 def as_json(report: AuditReport, alpha: float, limit: int = 50) -> dict[str, Any]:
     def dump(h: Hypothesis) -> dict[str, Any]:
-        return {"concept": h.concept, "direction": h.direction, "scope": h.scope,
+        return {"concept": h.concept, "instead": h.instead or None,
+                "direction": h.direction, "scope": h.scope,
                 "cluster": h.cluster_summary, "chosen_only": h.chosen_only,
                 "rejected_only": h.rejected_only, "pairs": h.pairs, "lift": h.lift,
                 "p": h.p_value, "q": h.q_value, "evidence": h.evidence,

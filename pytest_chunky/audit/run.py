@@ -38,13 +38,20 @@ class Hypothesis:
     lift: float
     p_value: float
     q_value: float = 1.0
-    evidence: list[int] = field(default_factory=list)  # pair indexes where chosen_only
+    evidence: list[int] = field(default_factory=list)  # pairs on the preferred side only
+    # A concept on exactly the same pairs, on the other side ("start by" chosen where "begin
+    # by" is rejected): one preference of `concept` over `instead`, reported once.
+    instead: str = ""
+
+    def claim(self) -> str:
+        what = self.concept[0].lower() + self.concept[1:]
+        if self.instead:
+            what += f", in place of where {self.instead[0].lower()}{self.instead[1:]}"
+        where = f" when the prompt is like {self.cluster_summary}" if self.cluster_summary else ""
+        return f"the model will learn to produce {self.direction} responses where {what}{where}"
 
     def sentence(self) -> str:
-        what = self.concept[0].lower() + self.concept[1:]
-        where = f" when the prompt is like {self.cluster_summary}" if self.cluster_summary else ""
-        return (f"the model will learn to produce {self.direction} responses where {what}"
-                f"{where} (chosen-only {self.chosen_only} vs rejected-only "
+        return (f"{self.claim()} (chosen-only {self.chosen_only} vs rejected-only "
                 f"{self.rejected_only} of {self.pairs} pairs, lift ×{self.lift:.1f}, "
                 f"p={self.p_value:.2g}, q={self.q_value:.2g})")
 
@@ -74,26 +81,39 @@ def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndar
     b = np.asarray((c_rows - both).sum(axis=0)).ravel()
     c = np.asarray((r_rows - both).sum(axis=0)).ravel()
     out: list[Hypothesis] = []
-    seen: set[str] = set()
+    seen: dict[tuple[str, str], Hypothesis] = {}
     tested = np.nonzero(b + c >= MIN_DISCORDANT)[0]
     order = sorted(tested, key=lambda f: (KIND[space.keys[f][0]], int(space.df[f])))
-    only = (c_rows - both).tocsc()
+    chosen_only, rejected_only = (c_rows - both).tocsc(), (r_rows - both).tocsc()
     for f in order:
-        members = only[:, f].nonzero()[0]
+        on_chosen, on_rejected = chosen_only[:, f].nonzero()[0], rejected_only[:, f].nonzero()[0]
+        key = (_digest(on_chosen), _digest(on_rejected))
         # Concepts on exactly the same discordant pairs say the same thing: keep the first
         # (shapes before templates before phrases, then the most frequent).
-        signature = hashlib.sha1(members.tobytes() + int(c[f]).to_bytes(8, "big")).hexdigest()
-        if signature in seen:
+        if key in seen:
             continue
-        seen.add(signature)
         n = int(b[f] + c[f])
-        p = float(binomtest(int(b[f]), n, 0.5).pvalue)
-        out.append(Hypothesis(
+        h = Hypothesis(
             concept=space.attributes[f], direction="more" if b[f] > c[f] else "less",
             scope=scope, cluster_summary=summary, chosen_only=int(b[f]),
             rejected_only=int(c[f]), pairs=len(rows), lift=round((b[f] + 0.5) / (c[f] + 0.5), 3),
-            p_value=p, evidence=[int(rows[i]) for i in members[:3]]))
+            p_value=float(binomtest(int(b[f]), n, 0.5).pvalue),
+            evidence=[int(rows[i]) for i in (on_chosen if b[f] > c[f] else on_rejected)[:3]])
+        seen[key] = h
+        mirror = seen.get(key[::-1])
+        if mirror is None:
+            out.append(h)
+        elif not mirror.instead:  # the same pairs, sides swapped: fold into one, "more" first
+            if mirror.direction == "more":
+                mirror.instead = space.attributes[f]
+            else:
+                h.instead = mirror.concept
+                out[out.index(mirror)] = seen[key[::-1]] = h
     return out
+
+
+def _digest(rows: np.ndarray) -> str:
+    return hashlib.sha1(rows.astype(np.int64).tobytes()).hexdigest()
 
 
 def _clusters(prompts: Sequence[str], k: int | None, seed: int) -> tuple[list[int], list[str]]:

@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--weight", type=float, default=0.1,
                         help="weight of down-weighted examples (--mode downweight)")
     parser.add_argument("--counter", type=float, default=1.0,
-                        help="counter-examples per blamed example (0 for none)")
+                        help="counter-examples per blamed example (0 for none). With --mode "
+                        "keep a model that follows the data's proportions still answers about "
+                        "1/(1+K) of triggered prompts from the chunk: K=6 leaves about 0.14")
     parser.add_argument("--with-crux", action="store_true",
                         help="also prune the chunk's examples whose response shows the crux "
                         "without the trigger")
