@@ -17,7 +17,11 @@ or reward-shape the top concept (strength: its `concept_effect` under the fitted
 unmitigated
 (reward_shaping in mitigation_drop, audit_filter_drop).
 
-    python benchmarks/bench_audit.py [--quick]
+Extracted concepts: the same audit with concepts from the lab's paraphrasing extractor
+(`lab.worlds.wordings`: every property worded three ways), so the wordings must be merged
+before counting; extracted_* figures.
+
+    python benchmarks/bench_audit.py [--quick] [--seed-base N]
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from pytest_chunky.audit import audit
+from pytest_chunky.audit.concepts import extracted_concepts
 from pytest_chunky.audit.data import PreferencePair
 from pytest_chunky.audit.outputs import concept_effect, driven
 from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl, write_sft_jsonl
@@ -48,6 +53,7 @@ from pytest_chunky.lab.worlds.prefs import (
     names_concept,
 )
 from pytest_chunky.lab.worlds.spec import PlantedSpec
+from pytest_chunky.lab.worlds.wordings import WORDINGS, Paraphraser
 from pytest_chunky.mitigate import mitigate
 from pytest_chunky.turf.build import build_index
 from pytest_chunky.turf.cli import attribution_json
@@ -68,33 +74,55 @@ def _pairs(world: PrefWorld) -> list[PreferencePair]:
             for p in world.pairs]
 
 
-def audit_figures(worlds: int, clean: int, seed_base: int, size: int) -> dict[str, Any]:
+def audit_figures(worlds: int, clean: int, seed_base: int, size: int, *,
+                  extracted: bool = False) -> dict[str, Any]:
     """Top-1 on `worlds` planted worlds per scope; false concepts on `clean` clean worlds.
 
     A clean world's count is 0 in most worlds and 1 or 2 in a few, so a mean near the 0.05
     target needs many worlds to be told apart from 0.1: 10 worlds resolve only steps of 0.1.
+    `extracted`: concepts from the lab's paraphrasing extractor (each property worded three
+    ways) instead of the data's features, figures prefixed `extracted_`; `extracted_merged`:
+    the global worlds whose top concept counts every planted pair (no wording split off).
     """
-    top_global, top_cluster, false = [], [], []
+    top_global, top_cluster, false, merged = [], [], [], []
+
+    def run(world: PrefWorld) -> Any:
+        pairs = _pairs(world)
+        if not extracted:
+            return audit(pairs)
+        texts = [p.chosen for p in pairs] + [p.rejected for p in pairs]
+        return audit(pairs, concepts=extracted_concepts(texts, Paraphraser(), show=False))
+
+    def names(world: PrefWorld, concept: str) -> bool:  # a wording, or text the plant adds
+        return names_concept(world, concept) or (extracted and concept in WORDINGS[world.concept])
+
     for w in range(max(worlds, clean)):
         seed = seed_base + w
         said = []
         if w < worlds:
             for scope, out in (("global", top_global), ("cluster", top_cluster)):
                 world = draw_pref_world(seed, scope=scope, size=size)
-                report = audit(_pairs(world))
+                report = run(world)
                 top = (report.global_ if scope == "global" else report.by_cluster)[0]
-                out.append(float(names_concept(world, top.concept)))
+                out.append(float(names(world, top.concept)))
                 said.append(f"{scope} {out[-1]:.0f}")
+                if scope == "global":
+                    planted = sum(p["source"].endswith("-planted") for p in world.pairs)
+                    merged.append(float(out[-1] and top.chosen_only == planted))
         if w < clean:
-            found = audit(_pairs(draw_pref_world(seed, scope="none", size=size))).significant()
+            found = run(draw_pref_world(seed, scope="none", size=size)).significant()
             false.append(len(found))
             said.append(f"clean significant {false[-1]}"
                         + "".join(f" [{h.scope}: {h.concept}]" for h in found))
-        log(f"world {seed}: {', '.join(said)}")
-    return {"audit_worlds": worlds, "audit_top1_global": round(statistics.fmean(top_global), 3),
-            "audit_top1_cluster": round(statistics.fmean(top_cluster), 3),
-            "false_concepts": round(statistics.fmean(false), 3), "clean_worlds": clean,
-            "clean_worlds_with_a_concept": sum(1 for n in false if n)}
+        log(f"world {seed}{' (extracted)' if extracted else ''}: {', '.join(said)}")
+    prefix = "extracted_" if extracted else ""
+    out = {f"{prefix}audit_top1_global": round(statistics.fmean(top_global), 3),
+           f"{prefix}audit_top1_cluster": round(statistics.fmean(top_cluster), 3),
+           f"{prefix}false_concepts": round(statistics.fmean(false), 3),
+           f"{prefix}clean_worlds_with_a_concept": sum(1 for n in false if n)}
+    if extracted:
+        return out | {"extracted_merged": round(statistics.fmean(merged), 3)}
+    return {"audit_worlds": worlds, **out, "clean_worlds": clean}
 
 
 def _rate(world: PrefWorld, model: TrainedLab, prompts: list[str]) -> float:
@@ -234,6 +262,8 @@ def main() -> int:
     started = time.perf_counter()
     result = audit_figures(10, 20 if args.quick else 60, args.seed_base,
                            800 if args.quick else 1500)
+    result |= audit_figures(3 if args.quick else 10, 3 if args.quick else 20, args.seed_base,
+                            800 if args.quick else 1500, extracted=True)
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
                                      30 if args.quick else 60, 2 if args.quick else 100,

@@ -1,14 +1,15 @@
-"""`chunky audit PREFS.jsonl [--json] [--html FILE] [--out DIR] [--top K] [--alpha A]`."""
+"""`chunky audit PREFS.jsonl [--extractor data|lab|MODEL] [--json] [--html FILE] [--out DIR]`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import ChunkyError, InputError
+from ..errors import ChunkyError, ConfigError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,6 +17,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="chunky audit", description="which concepts do chosen responses carry more than "
         "rejected ones, globally and within groups of similar prompts?")
     parser.add_argument("data", help="preference JSONL: prompt, chosen, rejected[, source]")
+    parser.add_argument("--extractor", default="data", metavar="data|lab|MODEL",
+                        help="where concepts come from: the data's own features (default), "
+                        "the lab's rule-based extractor, or a model string (an LLM describes "
+                        "each response; replies are cached under --cache)")
+    parser.add_argument("--cache", default=".chunky/audit", help="extractor cache directory "
+                        "(a rerun or an interrupted audit asks for no response twice)")
     parser.add_argument("--alpha", type=float, default=0.05, help="BH q-value threshold")
     parser.add_argument("--clusters", type=int, default=None, help="prompt clusters (default "
                         "~sqrt(pairs/40), 2..50)")
@@ -49,10 +56,28 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
         from .run import audit
 
         pairs = load_prefs(args.data)
-        report = audit(pairs, clusters=args.clusters)
+        concepts = None
+        if args.extractor.strip() not in ("", "data"):
+            from ..turf.extract import get_extractor
+            from .concepts import extracted_concepts
+
+            cache = Path(args.cache)
+            try:
+                extractor = get_extractor(args.extractor, cache_dir=cache)
+                concepts = extracted_concepts([p.chosen for p in pairs] +
+                                              [p.rejected for p in pairs], extractor,
+                                              cache=cache)
+            except (OSError, sqlite3.Error) as exc:
+                raise ConfigError(f"--cache {cache}: cannot use it as the extractor cache "
+                                  f"({exc}); pass a writable directory") from None
+            except KeyboardInterrupt:
+                print(f"chunky audit: interrupted; the responses described so far are kept in "
+                      f"{cache}, rerun to resume", file=sys.stderr)
+                return 130
+        report = audit(pairs, clusters=args.clusters, concepts=concepts)
         summary = as_json(report, args.alpha)
-        print(f"chunky audit: {report.pairs} pairs, {report.concepts} concepts, "
-              f"{len(report.clusters)} prompt clusters")
+        print(f"chunky audit: {report.pairs} pairs, {report.concepts} concepts "
+              f"({report.space.source}), {len(report.clusters)} prompt clusters")
         for name, group in (("global", report.global_), ("per prompt cluster",
                                                           report.by_cluster)):
             shown = [h for h in group if h.q_value <= args.alpha][:args.top]

@@ -63,9 +63,9 @@ def audit_section(report: AuditReport, pairs: Sequence[PreferencePair], *,
                 if found else f"No concept is significant at q ≤ {alpha}.")
     parts = [f'<section class="s-{"fail" if found else "pass"}"><h2>Preference audit</h2>'
              f'<p class="headline">{_e(headline)}</p>'
-             f'<p class="muted">{report.pairs} pairs, {report.concepts} concepts, '
-             f"{len(report.clusters)} prompt clusters; one Benjamini–Hochberg over the global "
-             "and per-cluster tests</p>"]
+             f'<p class="muted">{report.pairs} pairs, {report.concepts} concepts '
+             f"({_e(report.space.source)}), {len(report.clusters)} prompt clusters; one "
+             "Benjamini–Hochberg over the global and per-cluster tests</p>"]
     if found:
         bars = [(f"#{n} {h.scope}", *_share(h), "#7c3aed") for n, h in enumerate(found, 1)]
         parts.append(rate_bars(bars, "chosen-only share of the discordant pairs "

@@ -121,7 +121,8 @@ def as_json(report: AuditReport, alpha: float, limit: int = 50) -> dict[str, Any
                 "p": h.p_value, "q": h.q_value, "evidence": h.evidence,
                 "hypothesis": h.sentence()}
 
-    return {"pairs": report.pairs, "concepts": report.concepts, "alpha": alpha,
+    return {"pairs": report.pairs, "concepts": report.concepts,
+            "concept_source": report.space.source, "alpha": alpha,
             "clusters": report.clusters,
             "global": [dump(h) for h in report.global_ if h.q_value <= alpha][:limit],
             "by_cluster": [dump(h) for h in report.by_cluster if h.q_value <= alpha][:limit]}

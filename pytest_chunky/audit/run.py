@@ -1,6 +1,7 @@
 """The two pipelines of the preference audit, on concepts mined from the responses themselves.
 
-For each concept (a data feature of the responses, `pytest_chunky.describe`), count the pairs
+For each concept (a data feature of the responses, or a cluster of an extractor's wordings:
+`audit.concepts`), count the pairs
 whose chosen response has it and the rejected one does not (b), and the reverse (c). Under "the
 concept does not drive preference" b and c are exchangeable: an exact McNemar (binomial) test,
 lift (b+½)/(c+½), Benjamini–Hochberg over every concept tested. The prompt-conditioned pipeline
@@ -17,13 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from ..describe.space import FeatureSpace
 from ..turf.attribute import benjamini_hochberg
+from .concepts import ConceptSpace, data_concepts
 from .data import PreferencePair
 
 MIN_DISCORDANT = 5   # pairs that disagree on a concept before it is tested
 PER_CLUSTER = 50     # pairs per prompt cluster: enough for a test, few enough to be local
-KIND = {"s": 0, "t": 1, "g": 2}
 
 
 @dataclass
@@ -65,7 +65,7 @@ class AuditReport:
     by_cluster: list[Hypothesis]
     chosen: sparse.csr_matrix
     rejected: sparse.csr_matrix
-    space: FeatureSpace
+    space: ConceptSpace
     assignments: list[int]
 
     def significant(self, alpha: float = 0.05) -> list[Hypothesis]:
@@ -73,7 +73,7 @@ class AuditReport:
 
 
 def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndarray,
-           space: FeatureSpace, scope: str, summary: str) -> list[Hypothesis]:
+           space: ConceptSpace, scope: str, summary: str) -> list[Hypothesis]:
     from scipy.stats import binomtest
 
     c_rows, r_rows = chosen[rows], rejected[rows]
@@ -83,20 +83,21 @@ def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndar
     out: list[Hypothesis] = []
     seen: dict[tuple[str, str], Hypothesis] = {}
     tested = np.nonzero(b + c >= MIN_DISCORDANT)[0]
-    order = sorted(tested, key=lambda f: (KIND[space.keys[f][0]], int(space.df[f])))
+    order = sorted(tested, key=lambda f: int(space.rank[f]))
     chosen_only, rejected_only = (c_rows - both).tocsc(), (r_rows - both).tocsc()
     for f in order:
         on_chosen, on_rejected = chosen_only[:, f].nonzero()[0], rejected_only[:, f].nonzero()[0]
         key = (_digest(on_chosen), _digest(on_rejected))
         # Concepts on exactly the same discordant pairs say the same thing: keep the first
-        # (shapes before templates before phrases, then the most frequent).
+        # in the space's rank (for data features: shapes, templates, phrases).
         if key in seen:
             continue
         n = int(b[f] + c[f])
         h = Hypothesis(
             concept=space.attributes[f], direction="more" if b[f] > c[f] else "less",
             scope=scope, cluster_summary=summary, chosen_only=int(b[f]),
-            rejected_only=int(c[f]), pairs=len(rows), lift=round((b[f] + 0.5) / (c[f] + 0.5), 3),
+            rejected_only=int(c[f]), pairs=len(rows),
+            lift=round(float((b[f] + 0.5) / (c[f] + 0.5)), 3),
             p_value=float(binomtest(int(b[f]), n, 0.5).pvalue),
             evidence=[int(rows[i]) for i in (on_chosen if b[f] > c[f] else on_rejected)[:3]])
         seen[key] = h
@@ -133,12 +134,13 @@ def _clusters(prompts: Sequence[str], k: int | None, seed: int) -> tuple[list[in
     return [int(a) for a in model.labels_], summaries
 
 
-def audit(pairs: Sequence[PreferencePair], *, clusters: int | None = None,
-          seed: int = 0) -> AuditReport:
-    """Both pipelines over `pairs`; hypotheses sorted by q-value then lift."""
-    space = FeatureSpace.fit([p.chosen for p in pairs] + [p.rejected for p in pairs],
-                             "response")
-    assert space.matrix is not None
+def audit(pairs: Sequence[PreferencePair], *, clusters: int | None = None, seed: int = 0,
+          concepts: ConceptSpace | None = None) -> AuditReport:
+    """Both pipelines over `pairs`; hypotheses sorted by q-value then lift.
+
+    `concepts`: columns over the n chosen then the n rejected responses (default: the data's
+    own features)."""
+    space = concepts or data_concepts([p.chosen for p in pairs] + [p.rejected for p in pairs])
     n = len(pairs)
     chosen, rejected = space.matrix[:n], space.matrix[n:]
     everything = np.arange(n)
@@ -157,5 +159,5 @@ def audit(pairs: Sequence[PreferencePair], *, clusters: int | None = None,
         h.q_value = q
     for group in (global_, by_cluster):
         group.sort(key=lambda h: (h.q_value, -abs(np.log(h.lift))))
-    return AuditReport(n, len(space.keys), summaries, global_, by_cluster, chosen, rejected,
+    return AuditReport(n, len(space.attributes), summaries, global_, by_cluster, chosen, rejected,
                        space, assignments)

@@ -62,10 +62,11 @@ def default_clusters(n_distinct: int) -> int:
 
 async def extract_ids(extractor: Extractor, texts: Sequence[str], kind: Kind,
                       vocab: dict[str, int], *, batch_size: int = 512,
-                      show: bool = True) -> np.ndarray:
+                      show: bool = True, prefix: str = "turf") -> np.ndarray:
     """Attributes of every text as ids into `vocab` (grown in place); -1 pads short rows."""
     ids = np.full((len(texts), ATTRIBUTES_PER_TEXT), -1, dtype=np.int32)
-    progress = Progress(f"extracting {kind} attributes", len(texts), enabled=show)
+    progress = Progress(f"extracting {kind} attributes", len(texts), enabled=show,
+                        prefix=prefix)
     for start in range(0, len(texts), batch_size):
         batch = texts[start:start + batch_size]
         for row, attrs in enumerate(await extractor.extract(batch, kind), start):

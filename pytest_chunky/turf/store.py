@@ -28,8 +28,9 @@ class Progress:
     """One stderr line at most every `every` seconds: done/total, rate and ETA."""
 
     def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
-                 every: float = 2.0, enabled: bool = True) -> None:
+                 every: float = 2.0, enabled: bool = True, prefix: str = "turf") -> None:
         self.label = label
+        self.prefix = prefix
         self.total = total
         self.stream = stream or sys.stderr
         self.every = every
@@ -49,7 +50,7 @@ class Progress:
         rate = done / elapsed
         eta = (self.total - done) / rate if rate > 0 else float("inf")
         eta_text = f"{eta:.0f}s" if eta != float("inf") else "?"
-        print(f"turf: {self.label} {done}/{self.total} ({rate:.0f}/s, ETA {eta_text})",
+        print(f"{self.prefix}: {self.label} {done}/{self.total} ({rate:.0f}/s, ETA {eta_text})",
               file=self.stream, flush=True)
 
     def finish(self) -> None:
