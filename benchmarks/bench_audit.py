@@ -260,18 +260,28 @@ def main() -> int:
     parser.add_argument("--seed-base", type=int, default=9000)
     args = parser.parse_args()
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        phases[name] = round(time.perf_counter() - started - sum(phases.values()), 1)
+
     result = audit_figures(10, 20 if args.quick else 60, args.seed_base,
                            800 if args.quick else 1500)
+    lap("audit")
     result |= audit_figures(3 if args.quick else 10, 3 if args.quick else 20, args.seed_base,
                             800 if args.quick else 1500, extracted=True)
+    lap("extracted")
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
-        result |= mitigation_figures(2 if args.quick else 5, args.seed_base, Path(tmp),
+        result |= mitigation_figures(1 if args.quick else 5, args.seed_base, Path(tmp),
                                      30 if args.quick else 60, 2 if args.quick else 100,
                                      doses=not args.quick)
+    lap("mitigation")
     prefs = preference_figures(2 if args.quick else 10, args.seed_base,
                                800 if args.quick else 1500, 150 if args.quick else 300)
+    lap("preference")
     result["mitigation_drop"]["reward_shaping"] = prefs["reward_shaping"]
     result["audit_filter_drop"] = prefs["audit_filter"]
+    result["phase_seconds"] = phases
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
     return 0
