@@ -2,12 +2,16 @@
 chosen responses carry more than rejected ones, globally and within groups of similar prompts?
 
     report = audit(load_prefs("prefs.jsonl"))        # library
-    chunky audit prefs.jsonl [--json] [--out DIR]     # CLI
+    report = audit(pairs, concepts=extracted_concepts(texts, get_extractor("openai:gpt-5.1"),
+                                                      cache=".chunky/audit"))
+    chunky audit prefs.jsonl [--extractor MODEL] [--json] [--out DIR]     # CLI
 """
 
 from __future__ import annotations
 
+from .concepts import ConceptSpace, data_concepts, extracted_concepts
 from .data import PreferencePair, load_prefs
 from .run import AuditReport, Hypothesis, audit
 
-__all__ = ["AuditReport", "Hypothesis", "PreferencePair", "audit", "load_prefs"]
+__all__ = ["AuditReport", "ConceptSpace", "Hypothesis", "PreferencePair", "audit",
+           "data_concepts", "extracted_concepts", "load_prefs"]

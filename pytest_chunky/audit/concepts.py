@@ -20,11 +20,13 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
-from ..turf.extract import Extractor
+if TYPE_CHECKING:
+    from ..turf.extract import Extractor
 
 KIND = {"s": 0, "t": 1, "g": 2}  # data features: shapes, then templates, then phrases
 GROUNDED = 5000     # the most frequent wordings get a grounding vector; rarer ones lean on words
