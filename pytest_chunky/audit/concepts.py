@@ -91,7 +91,8 @@ def extracted_concepts(texts: Sequence[str], extractor: Extractor, *,
                           "response; check that it is a model that follows instructions")
     strings = sorted(vocab, key=vocab.__getitem__)
     counts = np.bincount(ids[ids >= 0], minlength=len(strings)).astype(np.float32)
-    vectors = BuiltinEmbedder().fit(strings, counts).embed(strings)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a handful of strings: LSA's
+        vectors = BuiltinEmbedder().fit(strings, counts).embed(strings)  # variance ratio is 0/0
     joint = np.hstack([vectors, grounding(distinct, ids, counts)])
     joint /= np.maximum(np.linalg.norm(joint, axis=1, keepdims=True), 1e-12)
     start = (np.arange(len(strings), dtype=np.int32) if len(strings) <= FIT_SAMPLE else

@@ -104,10 +104,19 @@ class TrainedLab:
         self.records = list(records)
         self.preference: Any = None  # per-record logit offset set by a preference update
         self.seed = seed
-        x = _hash_corpus([r.prompt for r in self.records])
+        prompts = [r.prompt for r in self.records]
+        distinct = list(dict.fromkeys(prompts))
+        where = {p: i for i, p in enumerate(distinct)}
+        inverse = np.fromiter((where[p] for p in prompts), dtype=np.int64, count=len(prompts))
+        x = _hash_corpus(distinct)[inverse]  # corpora repeat prompts: hash each once
         labels = _labels(self.records, seed)
         self.classes = sorted(set(labels))
-        y = np.array([self.classes.index(lab) for lab in labels])
+        index = {c: i for i, c in enumerate(self.classes)}
+        y = np.array([index[lab] for lab in labels])
+        # The classifier sees each (prompt, kind) once, weighted by how often it occurs: the
+        # same objective as every row (sklearn sums weighted losses), a third fewer rows.
+        _, once, times = np.unique(inverse * len(self.classes) + y, return_index=True,
+                                   return_counts=True)
         df = np.bincount(x.indices, minlength=N_FEATURES)
         self.known = df > 0
         # Compact weights: one row per feature seen in training (sklearn's dense coef_ is
@@ -118,7 +127,8 @@ class TrainedLab:
         if len(self.classes) > 1:
             with warnings.catch_warnings():  # MAX_ITER is a deliberate cap, not a failure
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                clf = LogisticRegression(C=C, max_iter=MAX_ITER, tol=TOL).fit(x[:, seen], y)
+                clf = LogisticRegression(C=C, max_iter=MAX_ITER, tol=TOL).fit(
+                    x[once][:, seen], y[once], sample_weight=times.astype(np.float64))
             coef = clf.coef_ if len(self.classes) > 2 else np.vstack(
                 [np.zeros_like(clf.coef_), clf.coef_])
             bias = clf.intercept_ if len(self.classes) > 2 else np.array(
