@@ -24,7 +24,7 @@ def _column(report: AuditReport, h: Hypothesis) -> int:
     return report.space.by_attribute[h.concept]
 
 
-def _scope_rows(report: AuditReport, h: Hypothesis) -> np.ndarray:
+def scope_rows(report: AuditReport, h: Hypothesis) -> np.ndarray:
     if h.scope == "global":
         return np.arange(report.pairs)
     k = int(h.scope.split()[-1])
@@ -37,7 +37,7 @@ def driven(report: AuditReport, h: Hypothesis) -> list[int]:
     c = report.chosen[:, f].toarray().ravel() > 0
     r = report.rejected[:, f].toarray().ravel() > 0
     only = (c & ~r) if h.direction == "more" else (r & ~c)
-    rows = _scope_rows(report, h)
+    rows = scope_rows(report, h)
     return [int(i) for i in rows if only[i]]
 
 
@@ -62,7 +62,7 @@ def _difference(report: AuditReport, h: Hypothesis) -> np.ndarray:
     f = _column(report, h)
     diff = (report.chosen[:, f].toarray().ravel() - report.rejected[:, f].toarray().ravel())
     in_scope = np.zeros(report.pairs, dtype=bool)
-    in_scope[_scope_rows(report, h)] = True
+    in_scope[scope_rows(report, h)] = True
     return np.where(in_scope, diff, 0.0)
 
 
