@@ -109,7 +109,7 @@ def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndar
                 mirror.instead = space.attributes[f]
             else:
                 h.instead = mirror.concept
-                out[out.index(mirror)] = seen[key[::-1]] = h
+                out[out.index(mirror)] = h
     return out
 
 

@@ -77,8 +77,7 @@ def draw_pref_world(seed: int, *, size: int = 1200, scope: str = "global",
     return PrefWorld(seed, name, description, where, pairs)
 
 
-def names_concept(world: PrefWorld, attribute: str,
-                  concepts: dict[str, tuple[str, Apply]] | None = None) -> bool:
+def names_concept(world: PrefWorld, attribute: str) -> bool:
     """The answer key: the attribute is the planted concept's wording, or quotes text (or a
     symbol) that the plant adds to chosen responses."""
     if attribute == world.description:
@@ -88,8 +87,7 @@ def names_concept(world: PrefWorld, attribute: str,
     match = re.search(r"'(.+)'\s*$", attribute)
     if match is None:
         return False
-    apply = (CONCEPTS if concepts is None else concepts)[world.concept][1]
-    added = " ".join(apply("x, y", random.Random(k)) for k in range(20))
+    added = " ".join(CONCEPTS[world.concept][1]("x, y", random.Random(k)) for k in range(20))
     tokens = " ".join(re.findall(r"[^\W_]+|[^\w\s]", added)).lower()
     return match.group(1).lower() in tokens and match.group(1).lower() not in ("x", "y")
 
