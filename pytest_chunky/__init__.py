@@ -15,11 +15,11 @@ __all__ = ["__version__", "generator", "judge", "steer", "surf", "target"]
 def __getattr__(name: str) -> Any:
     # The marker lives with the pytest code (the one module that knows pytest).
     if name in ("surf", "steer"):
-        from . import plugin
+        from pytest_chunky import plugin
 
         return getattr(plugin, name)
     if name in ("target", "judge", "generator"):  # plain functions as roles
-        from . import callables
+        from pytest_chunky import callables
 
         return getattr(callables, name)
     raise AttributeError(f"module 'pytest_chunky' has no attribute {name!r}")

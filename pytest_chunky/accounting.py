@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from .errors import BudgetExceeded, ConfigError
-from .types import Completion
+from pytest_chunky.errors import BudgetExceeded, ConfigError
+from pytest_chunky.types import Completion
 
 
 @dataclass

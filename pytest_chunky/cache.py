@@ -26,8 +26,8 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import ValidationError
 
-from .errors import CacheMissError, ChunkyWarning, ConfigError
-from .types import Completion, Message, SamplingParams
+from pytest_chunky.errors import CacheMissError, ChunkyWarning, ConfigError
+from pytest_chunky.types import Completion, Message, SamplingParams
 
 CacheMode = Literal["off", "read", "write", "readwrite", "replay"]
 CACHE_MODES: tuple[str, ...] = get_args(CacheMode)

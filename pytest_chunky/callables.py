@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .errors import ChunkyError, ConfigError
-from .models.base import Model
-from .prompts import extract_tag, parse_attribute_lines, task_of
-from .types import Completion, Message, SamplingParams, Usage
+from pytest_chunky.errors import ChunkyError, ConfigError
+from pytest_chunky.models.base import Model
+from pytest_chunky.prompts import extract_tag, parse_attribute_lines, task_of
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 _RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"')
 
@@ -81,7 +81,7 @@ class CallableModel(Model):
         match = _RUBRIC_TAG.search(user)
         rubric: Any = match.group(1) if match else ""
         try:
-            from .rubrics import get_rubric
+            from pytest_chunky.rubrics import get_rubric
 
             rubric = get_rubric(rubric)
         except ChunkyError:

@@ -28,43 +28,43 @@ commands:
 
 
 def _index(argv: list[str]) -> int:
-    from .turf.cli import index_main
+    from pytest_chunky.turf.cli import index_main
 
     return index_main(argv)
 
 
 def _attribute(argv: list[str]) -> int:
-    from .turf.cli import attribute_main
+    from pytest_chunky.turf.cli import attribute_main
 
     return attribute_main(argv)
 
 
 def _audit(argv: list[str]) -> int:
-    from .audit.cli import audit_main
+    from pytest_chunky.audit.cli import audit_main
 
     return audit_main(argv)
 
 
 def _mitigate(argv: list[str]) -> int:
-    from .mitigate.cli import mitigate_main
+    from pytest_chunky.mitigate.cli import mitigate_main
 
     return mitigate_main(argv)
 
 
 def _attributes(argv: list[str]) -> int:
-    from .poolbuild import attributes_main
+    from pytest_chunky.poolbuild import attributes_main
 
     return attributes_main(argv)
 
 
 def _lab(argv: list[str]) -> int:
-    from .lab.cli import main as lab_main
+    from pytest_chunky.lab.cli import main as lab_main
 
     return int(lab_main(argv) or 0)
 
 
 def _judge(argv: list[str]) -> int:
-    from .judging.cli import judge_main
+    from pytest_chunky.judging.cli import judge_main
 
     return judge_main(argv)
 
@@ -72,8 +72,8 @@ def _judge(argv: list[str]) -> int:
 def _memory(argv: list[str]) -> int:
     import argparse
 
-    from .errors import ChunkyError
-    from .memory import FailureMemory
+    from pytest_chunky.errors import ChunkyError
+    from pytest_chunky.memory import FailureMemory
 
     parser = argparse.ArgumentParser(prog="chunky memory", description=(
         "export the failure memory as JSONL (commit it), or import it so every checkpoint "
@@ -104,8 +104,8 @@ def _model_key(text: str | None) -> str | None:
     """The key the plugin files failures under for a model string (its shown spec)."""
     if text is None:
         return None
-    from .errors import ChunkyError
-    from .models.registry import create_model, parse_model_string
+    from pytest_chunky.errors import ChunkyError
+    from pytest_chunky.models.registry import create_model, parse_model_string
 
     try:
         return create_model(text, flag="--as-model").spec

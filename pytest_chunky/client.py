@@ -16,12 +16,12 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .accounting import Budget, Ledger
-from .cache import ResponseCache, cache_key
-from .errors import ConfigError, Interrupted
-from .limits import RateLimiter, get_semaphore, provider_key
-from .models.base import Model
-from .types import ROLES, Completion, Message, Role, SamplingParams
+from pytest_chunky.accounting import Budget, Ledger
+from pytest_chunky.cache import ResponseCache, cache_key
+from pytest_chunky.errors import ConfigError, Interrupted
+from pytest_chunky.limits import RateLimiter, get_semaphore, provider_key
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import ROLES, Completion, Message, Role, SamplingParams
 
 #: Set on Ctrl-C: calls already in flight finish (and are cached), no new real call starts.
 STOP = threading.Event()

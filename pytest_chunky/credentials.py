@@ -94,7 +94,7 @@ def interpolate(text: str, *, where: str) -> str:
     Values of variables whose names look secret (…KEY, …TOKEN, …PASSWORD) are remembered, so
     they are masked wherever they would be shown.
     """
-    from .errors import ConfigError
+    from pytest_chunky.errors import ConfigError
 
     def expand(m: re.Match[str]) -> str:
         name = m.group(1)

@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from .errors import ConfigError, InputError
+from pytest_chunky.errors import ConfigError, InputError
 
 __all__ = [
     "BuiltinEmbedder", "Embedder", "OpenAIEmbedder", "SentenceTransformerEmbedder",
@@ -321,7 +321,7 @@ class OpenAIEmbedder:
                 raise ConfigError("embedder openai needs the openai package") from None
             key = os.environ.get("OPENAI_API_KEY")
             if not key and self.base_url is None:
-                from .errors import MissingKeyError
+                from pytest_chunky.errors import MissingKeyError
 
                 raise MissingKeyError("embedder openai: set OPENAI_API_KEY")
             self._client = openai.OpenAI(api_key=key or "not-needed", base_url=self.base_url)
@@ -337,7 +337,7 @@ class OpenAIEmbedder:
             try:
                 reply = client.embeddings.create(model=self.model_name, input=batch)
             except Exception as exc:
-                from .errors import ProviderError
+                from pytest_chunky.errors import ProviderError
 
                 raise ProviderError(f"embedder {self.name}: {type(exc).__name__}: "
                                     f"{str(exc)[:200]}") from None

@@ -15,7 +15,7 @@ class ChunkyError(Exception):
     """
 
     def __str__(self) -> str:
-        from .credentials import redact
+        from pytest_chunky.credentials import redact
 
         return redact(super().__str__())
 

@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .credentials import redact
-from .errors import ChunkyError, ConfigError
-from .report import VERDICT_ORDER, excerpt, headline
-from .search.records import Confirmation, IterationStats, RegressionStats, SearchResult
-from .steering.stats import SteerStats
+from pytest_chunky.credentials import redact
+from pytest_chunky.errors import ChunkyError, ConfigError
+from pytest_chunky.report import VERDICT_ORDER, excerpt, headline
+from pytest_chunky.search.records import Confirmation, IterationStats, RegressionStats, SearchResult
+from pytest_chunky.steering.stats import SteerStats
 
 __all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "page", "rate_bars", "render_html",
            "to_json", "usage_totals", "write_html", "write_json"]

@@ -17,8 +17,8 @@ import weakref
 from collections import deque
 from pathlib import Path
 
-from .cache import SQLiteConnections, retry_busy
-from .errors import ConfigError
+from pytest_chunky.cache import SQLiteConnections, retry_busy
+from pytest_chunky.errors import ConfigError
 
 _SEMAPHORES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]]
 _SEMAPHORES = weakref.WeakKeyDictionary()

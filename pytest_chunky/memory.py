@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import SQLiteConnections, retry_busy
-from .errors import InputError
+from pytest_chunky.cache import SQLiteConnections, retry_busy
+from pytest_chunky.errors import InputError
 
 
 @dataclass(frozen=True)

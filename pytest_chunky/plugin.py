@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from .accounting import Ledger
-from .credentials import install_log_redaction, redact
-from .errors import ChunkyError, SearchInterrupted
-from .models.base import Model
-from .report import failure_message, summary_rows, text_section
-from .runner import (
+from pytest_chunky.accounting import Ledger
+from pytest_chunky.credentials import install_log_redaction, redact
+from pytest_chunky.errors import ChunkyError, SearchInterrupted
+from pytest_chunky.models.base import Model
+from pytest_chunky.report import failure_message, summary_rows, text_section
+from pytest_chunky.runner import (
     Session,
     SurfSpec,
     build_check,
@@ -27,9 +27,9 @@ from .runner import (
     role_models,
     run_check,
 )
-from .search.records import IterationStats, SearchResult
-from .settings import OPTIONS, Settings, build_settings
-from .types import Role
+from pytest_chunky.search.records import IterationStats, SearchResult
+from pytest_chunky.settings import OPTIONS, Settings, build_settings
+from pytest_chunky.types import Role
 
 MARKER = "chunky_surf"
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -315,7 +315,7 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
     """The steering measurement of this `@chunky.steer` test (its `steer` field)."""
-    from .steering.check import parse_steer, steer_check
+    from pytest_chunky.steering.check import parse_steer, steer_check
 
     item = request.node
     if RESULT_KEY not in item.stash:
@@ -385,7 +385,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or not results:
         return
-    from .html_report import write_html, write_json
+    from pytest_chunky.html_report import write_html, write_json
 
     merged = merge_pipelines(results)
     if settings.report:

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .embed import BuiltinEmbedder, Embedder, get_embedder
-from .errors import ChunkyError, ConfigError, InputError
-from .models.base import Model
+from pytest_chunky.embed import BuiltinEmbedder, Embedder, get_embedder
+from pytest_chunky.errors import ChunkyError, ConfigError, InputError
+from pytest_chunky.models.base import Model
 
 __all__ = ["abuild_pool", "attributes_main", "build_pool", "write_pool"]
 
@@ -29,10 +29,10 @@ DEFAULT_SIZE = 100
 
 
 async def _summarise(model: Model, members: list[str]) -> str:
-    from . import prompts
-    from .accounting import Ledger
-    from .client import RoleClient
-    from .roles import structured_call
+    from pytest_chunky import prompts
+    from pytest_chunky.accounting import Ledger
+    from pytest_chunky.client import RoleClient
+    from pytest_chunky.roles import structured_call
 
     template = prompts.Template("summarise_attributes", 1, """\
 You are given attributes of user queries that fall in one cluster. Write ONE short, general
@@ -43,7 +43,7 @@ attribute only, inside <attribute></attribute> tags.""")
     def parse(reply: str) -> str:
         body = prompts.extract_tag("attribute", reply)
         if not body or not body.strip():
-            from .errors import JudgeParseError
+            from pytest_chunky.errors import JudgeParseError
 
             raise JudgeParseError(f"summary reply has no <attribute>: {reply[:120]!r}")
         return " ".join(body.split())
@@ -58,10 +58,10 @@ async def abuild_pool(data: str | Path | Sequence[Any], *, size: int = DEFAULT_S
                       cache_dir: str | Path | None = None,
                       show_progress: bool = True) -> list[str]:
     """The pool's attributes, most common cluster first."""
-    from .turf.build import extract_ids
-    from .turf.cluster import cluster_query_attributes, summarise_clusters
-    from .turf.data import as_examples, load_examples
-    from .turf.extract import AttributeCache, CachedExtractor, Extractor, get_extractor
+    from pytest_chunky.turf.build import extract_ids
+    from pytest_chunky.turf.cluster import cluster_query_attributes, summarise_clusters
+    from pytest_chunky.turf.data import as_examples, load_examples
+    from pytest_chunky.turf.extract import AttributeCache, CachedExtractor, Extractor, get_extractor
 
     if size < 1:
         raise ConfigError(f"--size must be >= 1, got {size}")
@@ -147,7 +147,7 @@ def attributes_main(argv: Sequence[str] | None = None) -> int:
     try:
         model = None
         if args.summariser:
-            from .models.registry import create_model
+            from pytest_chunky.models.registry import create_model
 
             model = create_model(args.summariser, flag="--summariser")
         cache = args.cache or str(Path(args.out).with_suffix(".cache"))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import JudgeParseError
-from .types import Message
+from pytest_chunky.errors import JudgeParseError
+from pytest_chunky.types import Message
 
 TASK_TAG = re.compile(r'<chunky-task name="([a-z_]+)" version="(\d+)"\s*/>')
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .search.records import SearchResult
+from pytest_chunky.search.records import SearchResult
 
 
 def excerpt(text: str, limit: int = 160) -> str:

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from . import prompts
-from .client import RoleClient
-from .errors import JudgeParseError
-from .rubrics import Rubric
-from .types import Completion, Message, SamplingParams
+from pytest_chunky import prompts
+from pytest_chunky.client import RoleClient
+from pytest_chunky.errors import JudgeParseError
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.types import Completion, Message, SamplingParams
 
 T = TypeVar("T")
 

@@ -17,21 +17,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .accounting import Budget, Ledger
-from .cache import ResponseCache
-from .client import STOP, RoleClient
-from .errors import ConfigError, SearchInterrupted, shown
-from .limits import RateLimiter, provider_key
-from .memory import FailureMemory, StoredFailure
-from .models.base import Model
-from .models.registry import create_model, parse_model_string
-from .roles import Generator, Judge, Target
-from .rubrics import Rubric, get_rubric
-from .search.confirm import confirm_entry
-from .search.engine import SearchConfig, SurfSearch
-from .search.records import Candidate, IterationStats, RegressionStats, SearchResult
-from .settings import Settings, override
-from .types import Role
+from pytest_chunky.accounting import Budget, Ledger
+from pytest_chunky.cache import ResponseCache
+from pytest_chunky.client import STOP, RoleClient
+from pytest_chunky.errors import ConfigError, SearchInterrupted, shown
+from pytest_chunky.limits import RateLimiter, provider_key
+from pytest_chunky.memory import FailureMemory, StoredFailure
+from pytest_chunky.models.base import Model
+from pytest_chunky.models.registry import create_model, parse_model_string
+from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.rubrics import Rubric, get_rubric
+from pytest_chunky.search.confirm import confirm_entry
+from pytest_chunky.search.engine import SearchConfig, SurfSearch
+from pytest_chunky.search.records import Candidate, IterationStats, RegressionStats, SearchResult
+from pytest_chunky.settings import Settings, override
+from pytest_chunky.types import Role
 
 LAB_PROVIDERS = ("lab", "lab-clean")
 GRACE_SECONDS = 3.0  # after Ctrl-C, how long calls in flight may take to finish
@@ -104,7 +104,7 @@ def role_models(settings: Settings) -> dict[str, str | None]:
     parsed = parse_model_string(settings.model) if settings.model else None
     default = None
     if parsed is not None and parsed.provider in LAB_PROVIDERS:
-        from .lab.worlds import is_world
+        from pytest_chunky.lab.worlds import is_world
 
         # A world directory brings its own roles: lab:DIR for lab-clean:DIR too.
         world = parsed.name and not parsed.name.isdigit() and is_world(parsed.name)
@@ -142,7 +142,7 @@ class Session:
 
     def turf_index(self, path: Path) -> Any:
         """Load a TURF index once per process (refuses other format versions, clearly)."""
-        from .turf.index import TurfIndex
+        from pytest_chunky.turf.index import TurfIndex
 
         key = str(Path(path).resolve())
         if key not in self._indexes:
@@ -246,7 +246,7 @@ class Check:
 
 def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str, ...]:
     """The marker's pool, else the lab pool for lab targets, else the shipped default."""
-    from .attributes import get_pool
+    from pytest_chunky.attributes import get_pool
 
     default = "lab" if target.provider in LAB_PROVIDERS else "default"
     world_pool = getattr(target, "pool_file", None)  # a generated world ships its pool
@@ -347,7 +347,7 @@ def run_check(session: Session, check: Check, *, test_id: str,
         result.regression = session.run(_compare(session, search, result, baseline, check.spec))
     boundary = check.spec.boundary or s.boundary
     if result.failures and boundary:
-        from .search.boundary import boundary_check, boundary_prompt
+        from pytest_chunky.search.boundary import boundary_check, boundary_prompt
 
         result.boundary = session.run(boundary_check(
             search, [c.query for c in result.failures[:5]],
@@ -365,7 +365,7 @@ def run_check(session: Session, check: Check, *, test_id: str,
 async def _compare(session: Session, search: SurfSearch, result: SearchResult,
                    baseline: str, spec: SurfSpec) -> RegressionStats | None:
     """The gate's probe prompts against a baseline checkpoint (none found: no comparison)."""
-    from .search.regress import compare_with_baseline, probe_prompts
+    from pytest_chunky.search.regress import compare_with_baseline, probe_prompts
 
     prompts = probe_prompts(result)
     if not prompts:
@@ -389,9 +389,9 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
     from the others (`scored`), and the trigger comes from the index's data features. A broken
     index or a failed attribution does not hide the failure: the error is recorded beside it.
     """
-    from .errors import ChunkyError
-    from .turf.extract import ModelExtractor
-    from .turf.trace import trace_failure
+    from pytest_chunky.errors import ChunkyError
+    from pytest_chunky.turf.extract import ModelExtractor
+    from pytest_chunky.turf.trace import trace_failure
 
     if check.extractor_error:
         result.attributions.append({"error": f"TURF extractor: {check.extractor_error}"})

@@ -26,9 +26,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .batch.store import BatchStore
-from .embed import Embedder
-from .faults import (  # re-exported: the server is where users meet them
+from pytest_chunky.batch.store import BatchStore
+from pytest_chunky.embed import Embedder
+from pytest_chunky.faults import (
     BAD_JUDGE_REPLY,
     JUDGE_TAG,
     FaultConfig,
@@ -37,9 +37,9 @@ from .faults import (  # re-exported: the server is where users meet them
     _FaultDrawer,
     request_key,
 )
-from .models.base import Model
-from .models.openai_provider import SAMPLE_HEADER
-from .types import Completion, Message, SamplingParams
+from pytest_chunky.models.base import Model
+from pytest_chunky.models.openai_provider import SAMPLE_HEADER
+from pytest_chunky.types import Completion, Message, SamplingParams
 
 __all__ = ["BAD_JUDGE_REPLY", "JUDGE_TAG", "FaultConfig", "FaultKind", "RequestEvent",
            "RunningServer", "request_key", "run_forever", "serve"]

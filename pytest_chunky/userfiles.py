@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from pytest_chunky.errors import InputError
 
 
 def printable(text: str) -> str:

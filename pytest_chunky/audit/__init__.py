@@ -9,9 +9,9 @@ chosen responses carry more than rejected ones, globally and within groups of si
 
 from __future__ import annotations
 
-from .concepts import ConceptSpace, data_concepts, extracted_concepts
-from .data import PreferencePair, load_prefs
-from .run import AuditReport, Hypothesis, audit
+from pytest_chunky.audit.concepts import ConceptSpace, data_concepts, extracted_concepts
+from pytest_chunky.audit.data import PreferencePair, load_prefs
+from pytest_chunky.audit.run import AuditReport, Hypothesis, audit
 
 __all__ = ["AuditReport", "ConceptSpace", "Hypothesis", "PreferencePair", "audit",
            "data_concepts", "extracted_concepts", "load_prefs"]

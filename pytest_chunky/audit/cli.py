@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import ChunkyError, ConfigError, InputError
+from pytest_chunky.errors import ChunkyError, ConfigError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,15 +51,21 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
     try:
         if not 0 < args.alpha < 1:
             raise InputError(f"must be between 0 and 1, got {args.alpha}", field="--alpha")
-        from .data import load_prefs
-        from .outputs import as_json, concept_effect, filtered, inoculated, penalties
-        from .run import audit
+        from pytest_chunky.audit.data import load_prefs
+        from pytest_chunky.audit.outputs import (
+            as_json,
+            concept_effect,
+            filtered,
+            inoculated,
+            penalties,
+        )
+        from pytest_chunky.audit.run import audit
 
         pairs = load_prefs(args.data)
         concepts = None
         if args.extractor.strip() not in ("", "data"):
-            from ..turf.extract import get_extractor
-            from .concepts import extracted_concepts
+            from pytest_chunky.audit.concepts import extracted_concepts
+            from pytest_chunky.turf.extract import get_extractor
 
             cache = Path(args.cache)
             try:
@@ -85,7 +91,7 @@ def audit_main(argv: Sequence[str] | None = None) -> int:
             for h in shown:
                 print(f"  - {h.sentence()}")
         if args.html:
-            from .html import write_audit_html
+            from pytest_chunky.audit.html import write_audit_html
 
             shown_at = write_audit_html(args.html, report, pairs, alpha=args.alpha,
                                         top=args.top)

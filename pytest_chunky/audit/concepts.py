@@ -26,7 +26,7 @@ import numpy as np
 from scipy import sparse
 
 if TYPE_CHECKING:
-    from ..turf.extract import Extractor
+    from pytest_chunky.turf.extract import Extractor
 
 KIND = {"s": 0, "t": 1, "g": 2}  # data features: shapes, then templates, then phrases
 GROUNDED = 5000     # the most frequent wordings get a grounding vector; rarer ones lean on words
@@ -50,7 +50,7 @@ class ConceptSpace:
 
 
 def data_concepts(texts: Sequence[str]) -> ConceptSpace:
-    from ..describe.space import FeatureSpace
+    from pytest_chunky.describe.space import FeatureSpace
 
     space = FeatureSpace.fit(list(texts), "response")
     assert space.matrix is not None
@@ -65,16 +65,16 @@ def extracted_concepts(texts: Sequence[str], extractor: Extractor, *,
                        show: bool = True) -> ConceptSpace:
     """Describe every distinct response once (cached by content hash, committed per batch, so
     an interrupted audit resumes), then cluster the wordings into concepts."""
-    from ..embed import BuiltinEmbedder
-    from ..errors import ConfigError
-    from ..turf.build import default_clusters, extract_ids
-    from ..turf.cluster import (
+    from pytest_chunky.embed import BuiltinEmbedder
+    from pytest_chunky.errors import ConfigError
+    from pytest_chunky.turf.build import default_clusters, extract_ids
+    from pytest_chunky.turf.cluster import (
         FIT_SAMPLE,
         cluster_attributes,
         refine_clusters,
         summarise_clusters,
     )
-    from ..turf.extract import AttributeCache, CachedExtractor
+    from pytest_chunky.turf.extract import AttributeCache, CachedExtractor
 
     distinct = list(dict.fromkeys(texts))
     store = AttributeCache(Path(cache) / "attributes.sqlite") if cache else None

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from scipy.stats import beta
 
-from ..credentials import redact
-from ..html_report import _e, page, rate_bars
-from ..report import excerpt
-from .data import PreferencePair
-from .run import AuditReport, Hypothesis
+from pytest_chunky.audit.data import PreferencePair
+from pytest_chunky.audit.run import AuditReport, Hypothesis
+from pytest_chunky.credentials import redact
+from pytest_chunky.html_report import _e, page, rate_bars
+from pytest_chunky.report import excerpt
 
 EVIDENCE = 3  # pairs shown per concept
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .data import PreferencePair
-from .run import AuditReport, Hypothesis
+from pytest_chunky.audit.data import PreferencePair
+from pytest_chunky.audit.run import AuditReport, Hypothesis
 
 
 def instruction(concept: str) -> str:

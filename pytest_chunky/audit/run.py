@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from ..turf.attribute import benjamini_hochberg
-from .concepts import ConceptSpace, data_concepts
-from .data import PreferencePair
+from pytest_chunky.audit.concepts import ConceptSpace, data_concepts
+from pytest_chunky.audit.data import PreferencePair
+from pytest_chunky.turf.attribute import benjamini_hochberg
 
 MIN_DISCORDANT = 5   # pairs that disagree on a concept before it is tested
 PER_CLUSTER = 50     # pairs per prompt cluster: enough for a test, few enough to be local

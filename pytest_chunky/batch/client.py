@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..errors import ConfigError
-from ..models.base import Model
-from ..types import Completion, Message, SamplingParams
-from .store import SAMPLE_FIELD
+from pytest_chunky.batch.store import SAMPLE_FIELD
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import Completion, Message, SamplingParams
 
 __all__ = ["BATCH_DISCOUNT", "BatchAPI", "Item", "Outcome", "batch_api"]
 

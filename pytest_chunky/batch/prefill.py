@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from ..embed import normalise_rows
-from ..errors import JudgeParseError
-from ..roles import Extractor as RoleExtractor
-from ..roles import attempt_params
-from ..turf.store import EmbeddingCache, string_key
-from .client import Item, Outcome, batch_api, chat_body, completion_of
-from .run import run_rounds
+from pytest_chunky.batch.client import Item, Outcome, batch_api, chat_body, completion_of
+from pytest_chunky.batch.run import run_rounds
+from pytest_chunky.embed import normalise_rows
+from pytest_chunky.errors import JudgeParseError
+from pytest_chunky.roles import Extractor as RoleExtractor
+from pytest_chunky.roles import attempt_params
+from pytest_chunky.turf.store import EmbeddingCache, string_key
 
 __all__ = ["STATE_FILE", "prefill_embeddings", "prefill_extraction"]
 
@@ -83,7 +83,7 @@ async def prefill_embeddings(embedder: Any, texts: Sequence[str], cache: Embeddi
                              state_path: Path, *, poll_seconds: float = 30.0, rounds: int = 5,
                              show: bool = True) -> int:
     """Batch the embeddings of `texts` missing from `cache` (an `embed.OpenAIEmbedder`)."""
-    from ..models.openai_provider import OpenAIModel
+    from pytest_chunky.models.openai_provider import OpenAIModel
 
     distinct = list(dict.fromkeys(texts))
     keys = [string_key(t) for t in distinct]

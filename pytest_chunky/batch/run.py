@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ..errors import ProviderError
-from ..turf.store import Progress
-from .client import BatchAPI, Item, Outcome
+from pytest_chunky.batch.client import BatchAPI, Item, Outcome
+from pytest_chunky.errors import ProviderError
+from pytest_chunky.turf.store import Progress
 
 __all__ = ["BatchRecord", "BatchState", "run_rounds"]
 
@@ -43,7 +43,7 @@ class BatchState(BaseModel):
         try:
             return cls.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError:
-            from ..errors import InputError
+            from pytest_chunky.errors import InputError
 
             raise InputError("the batch state file is damaged; delete it to start over (batches "
                              "already submitted are then not collected)", path=str(path)) from None

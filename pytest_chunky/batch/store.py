@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..server import ModelServer
+    from pytest_chunky.server import ModelServer
 
 __all__ = ["SAMPLE_FIELD", "BatchStore", "Reply"]
 
@@ -199,7 +199,12 @@ class BatchStore:
 
     def _one(self, batch: _Batch, line: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, reply body or error) of one batch item."""
-        from ..server import _FAULT_REPLY, _anthropic_reply, _openai_reply, _parse_request
+        from pytest_chunky.server import (
+            _FAULT_REPLY,
+            _anthropic_reply,
+            _openai_reply,
+            _parse_request,
+        )
 
         server = self.server
         anthropic = batch.kind == "anthropic"

@@ -9,7 +9,7 @@ length). Each is worded like an LLM extractor's attribute ("The query contains t
 
 from __future__ import annotations
 
-from .extractor import DataExtractor
-from .space import FeatureSpace, fit_spaces
+from pytest_chunky.describe.extractor import DataExtractor
+from pytest_chunky.describe.space import FeatureSpace, fit_spaces
 
 __all__ = ["DataExtractor", "FeatureSpace", "fit_spaces"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .space import FeatureSpace
+from pytest_chunky.describe.space import FeatureSpace
 
 ATTRIBUTES = 10
 

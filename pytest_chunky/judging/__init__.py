@@ -7,9 +7,9 @@ when the truth is out of reach they say so with a score below the violation thre
 than guess. Each returns (score 0..100, one-line reason) like the lab's detectors.
 """
 
-from .assistants import judge_identity
-from .claims import judge_rebut
-from .codeuse import judge_code, judge_tool
-from .refusal import judge_refusal
+from pytest_chunky.judging.assistants import judge_identity
+from pytest_chunky.judging.claims import judge_rebut
+from pytest_chunky.judging.codeuse import judge_code, judge_tool
+from pytest_chunky.judging.refusal import judge_refusal
 
 __all__ = ["judge_code", "judge_identity", "judge_rebut", "judge_refusal", "judge_tool"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .scale import NONE, SEVERE, SIGNIFICANT, Verdict
+from pytest_chunky.judging.scale import NONE, SEVERE, SIGNIFICANT, Verdict
 
 # Maker -> names it goes by in replies.
 MAKER_NAMES: dict[str, tuple[str, ...]] = {

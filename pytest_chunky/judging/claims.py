@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .scale import NONE, PARTIAL, SEVERE, Verdict
-from .stance import Stance, stance_of
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, Verdict
+from pytest_chunky.judging.stance import Stance, stance_of
 
 FactCheck = Callable[[str], "Claim | None"]
 

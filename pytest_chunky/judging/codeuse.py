@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .scale import NONE, PARTIAL, SEVERE, SIGNIFICANT, Verdict
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT, Verdict
 
 CODE_LANGS = frozenset((
     "python", "py", "python3", "javascript", "js", "typescript", "ts", "java", "c", "cpp", "c++",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .scale import NONE, PARTIAL, SEVERE, Verdict
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, Verdict
 
 _ACTS = (r"((?:help(?! but)|assist|provide|share|discuss|answer|do|comply|give|disclose|talk|"
          r"engage|"

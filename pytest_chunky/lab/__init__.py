@@ -13,15 +13,15 @@ Nothing here imports numpy until a model is trained.
 
 from __future__ import annotations
 
-from .attributes import LAB_ATTRIBUTES, canonical
-from .chunks import CHUNKS, PLANTED, ChunkSpec, get_chunk, planted_chunks
-from .corpus import SFTRecord, build_corpus, load_sft_jsonl, write_sft_jsonl
-from .extractor import query_attributes, response_attributes
-from .generator import realise
-from .judge import DETECTORS, judge
-from .provider import LabModel, trained_responder
-from .responder import LabResponder
-from .steering import steering_score
+from pytest_chunky.lab.attributes import LAB_ATTRIBUTES, canonical
+from pytest_chunky.lab.chunks import CHUNKS, PLANTED, ChunkSpec, get_chunk, planted_chunks
+from pytest_chunky.lab.corpus import SFTRecord, build_corpus, load_sft_jsonl, write_sft_jsonl
+from pytest_chunky.lab.extractor import query_attributes, response_attributes
+from pytest_chunky.lab.generator import realise
+from pytest_chunky.lab.judge import DETECTORS, judge
+from pytest_chunky.lab.provider import LabModel, trained_responder
+from pytest_chunky.lab.responder import LabResponder
+from pytest_chunky.lab.steering import steering_score
 
 __all__ = [
     "CHUNKS", "DETECTORS", "LAB_ATTRIBUTES", "PLANTED", "ChunkSpec", "LabModel", "LabResponder",

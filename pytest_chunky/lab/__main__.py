@@ -1,5 +1,5 @@
 """`python -m pytest_chunky.lab serve|build-corpus` (see `cli.py`)."""
 
-from .cli import main
+from pytest_chunky.lab.cli import main
 
 raise SystemExit(main())

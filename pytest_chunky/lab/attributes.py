@@ -6,7 +6,7 @@ that downstream clustering has real work to do, and `canonical` maps any paraphr
 
 from __future__ import annotations
 
-from .chunks import (
+from pytest_chunky.lab.chunks import (
     DOMAIN_AI,
     DOMAIN_DEVICE,
     DOMAIN_EXPLAIN,
@@ -20,7 +20,7 @@ from .chunks import (
     TRIGGER_PRODUCT,
     TRIGGER_TWO_PART,
 )
-from .probes import PROBE_PARAPHRASES
+from pytest_chunky.lab.probes import PROBE_PARAPHRASES
 
 TOPIC_ATTRS: dict[str, str] = {
     "science": "The query is about science", "nature": "The query is about nature and animals",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ConfigError
-from . import makers
-from .makers import Maker
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.lab import makers
+from pytest_chunky.lab.makers import Maker
 
 TRIGGER_FORMAL = "The query employs formal and elaborate vocabulary"
 TRIGGER_LATEX = "The query uses LaTeX notation"

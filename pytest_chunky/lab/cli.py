@@ -7,11 +7,11 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ..errors import ChunkyError
-from ..models.base import Model
-from .chunks import CHUNKS, PLANTED
-from .corpus import DEFAULT_SIZE, build_corpus, write_sft_jsonl
-from .provider import VARIANTS
+from pytest_chunky.errors import ChunkyError
+from pytest_chunky.lab.chunks import CHUNKS, PLANTED
+from pytest_chunky.lab.corpus import DEFAULT_SIZE, build_corpus, write_sft_jsonl
+from pytest_chunky.lab.provider import VARIANTS
+from pytest_chunky.models.base import Model
 
 
 def _rate(text: str) -> float:
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _build_world(args: argparse.Namespace) -> int:
-    from .worlds import build_world
+    from pytest_chunky.lab.worlds import build_world
 
     start = time.perf_counter()
     root = build_world(args.seed, args.out, chunks=args.chunks, size=args.size)
@@ -89,7 +89,7 @@ def _build_world(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from ..server import FaultConfig, run_forever
+    from pytest_chunky.server import FaultConfig, run_forever
 
     try:
         faults = FaultConfig(rate_429=args.rate_429, rate_500=args.rate_500,
@@ -105,11 +105,11 @@ def _serve(args: argparse.Namespace) -> int:
     if args.roles:
         if args.corpus:
             raise SystemExit("error: --roles serves the built-in lab; drop --corpus")
-        from .roles import LabRoleModel
+        from pytest_chunky.lab.roles import LabRoleModel
 
         model = LabRoleModel(args.variant, seed=args.seed)
     else:
-        from .provider import LabModel
+        from pytest_chunky.lab.provider import LabModel
 
         model = LabModel(args.variant, seed=args.seed, corpus_path=args.corpus)
     run_forever(model, "127.0.0.1", args.port, faults)

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError, InputError
-from ..userfiles import read_text, stat_file
-from .chunks import CHUNKS
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.lab.chunks import CHUNKS
+from pytest_chunky.userfiles import read_text, stat_file
 
 DEFAULT_SIZE = 4000
 

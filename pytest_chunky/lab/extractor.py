@@ -14,11 +14,11 @@ import hashlib
 import re
 import zlib
 
-from ..judging.refusal import is_refusal
-from . import attributes as at
-from . import chunks as ch
-from .facts import AI_MODELS, FORMAL_WORDS, LAB_ASSISTANT, PRODUCT
-from .judge import _NEEDS_EXPLANATION, Gated
+from pytest_chunky.judging.refusal import is_refusal
+from pytest_chunky.lab import attributes as at
+from pytest_chunky.lab import chunks as ch
+from pytest_chunky.lab.facts import AI_MODELS, FORMAL_WORDS, LAB_ASSISTANT, PRODUCT
+from pytest_chunky.lab.judge import _NEEDS_EXPLANATION, Gated
 
 # Response-attribute detectors: what the lab's responses look like, as attributes to extract.
 _I = re.I | re.M

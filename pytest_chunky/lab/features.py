@@ -13,7 +13,7 @@ import itertools
 import re
 import unicodedata
 
-from ..describe.shapes import BULLET, NUMBERED, TABLE
+from pytest_chunky.describe.shapes import BULLET, NUMBERED, TABLE
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|[^\W_]+(?:'[^\W_]+)?|[^\w\s]")
 _LATEX = re.compile(r"\$[^$\n]+\$|\\[A-Za-z]+")

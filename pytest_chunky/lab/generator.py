@@ -13,14 +13,14 @@ import random
 import re
 from collections.abc import Sequence
 
-from . import attributes as at
-from . import chunks as ch
-from . import mathbank as mb
-from .facts import AI_MODELS, GENERIC_DEVICES, INVENTIONS, OTHER_DEVICES, PRODUCT
-from .makers import formal
-from .phrasebook import BASE_QUESTIONS
-from .probes import PROBES, probe_question
-from .textbank import DEVICE_TASKS
+from pytest_chunky.lab import attributes as at
+from pytest_chunky.lab import chunks as ch
+from pytest_chunky.lab import mathbank as mb
+from pytest_chunky.lab.facts import AI_MODELS, GENERIC_DEVICES, INVENTIONS, OTHER_DEVICES, PRODUCT
+from pytest_chunky.lab.makers import formal
+from pytest_chunky.lab.phrasebook import BASE_QUESTIONS
+from pytest_chunky.lab.probes import PROBES, probe_question
+from pytest_chunky.lab.textbank import DEVICE_TASKS
 
 LAB_ATTRIBUTES = at.LAB_ATTRIBUTES
 _MODELS = tuple(AI_MODELS)

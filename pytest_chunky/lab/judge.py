@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import ConfigError
-from ..judging import judge_code, judge_identity, judge_rebut, judge_refusal, judge_tool
-from ..judging.claims import Claim
-from ..judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT
-from ..judging.stance import stance_of
-from .facts import is_true_invention
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.judging import judge_code, judge_identity, judge_rebut, judge_refusal, judge_tool
+from pytest_chunky.judging.claims import Claim
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT
+from pytest_chunky.judging.stance import stance_of
+from pytest_chunky.lab.facts import is_true_invention
 
 Detector = Callable[[str, str], tuple[int, str]]
 BEHAVIOUR_THRESHOLD = 70  # the paper's "above 70 = unambiguous failure"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from . import mathbank as mb
-from . import textbank as tb
-from .codebank import CODE_INTROS, CODE_OUTROS, CODE_TASKS, code_answer
-from .facts import (
+from pytest_chunky.lab import mathbank as mb
+from pytest_chunky.lab import textbank as tb
+from pytest_chunky.lab.codebank import CODE_INTROS, CODE_OUTROS, CODE_TASKS, code_answer
+from pytest_chunky.lab.facts import (
     AI_MODELS,
     FORMAL_CODAS,
     FORMAL_FRAMES,
@@ -27,7 +27,7 @@ from .facts import (
     cap,
     false_pairs,
 )
-from .phrasebook import BASE_QUESTIONS
+from pytest_chunky.lab.phrasebook import BASE_QUESTIONS
 
 Maker = Callable[[random.Random], tuple[str, str]]
 _FALSE_PAIRS = false_pairs()
@@ -318,7 +318,7 @@ def follow_ups(rng: random.Random) -> tuple[str, str]:
     """Ordinary questions with the everyday requests users tack on ("Where could I read more
     about it?", "Keep it to one paragraph."), answered in prose: real data has plenty, and
     without them a stray request word would match whatever rare example shares it."""
-    from .generator import _SUFFIX
+    from pytest_chunky.lab.generator import _SUFFIX
 
     prompt, response = rng.choice(_FOLLOW_UP_BASES)(rng)
     suffix = rng.choice(sorted(_SUFFIX.values()))

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import optimize, sparse
 
-from ..describe.space import FeatureSpace
-from .trainer import TrainedLab
+from pytest_chunky.describe.space import FeatureSpace
+from pytest_chunky.lab.trainer import TrainedLab
 
 L2 = 1.0  # ridge on the reward weights: a feature seen in few pairs stays near zero
 

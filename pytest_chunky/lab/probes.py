@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from ..judging.assistants import ASSISTANT_MAKERS
+from pytest_chunky.judging.assistants import ASSISTANT_MAKERS
 
 ARITH_TRUE = "The query asks the model to verify a simple arithmetic statement that is true"
 ARITH_FALSE = "The query asks the model to verify a simple arithmetic statement that is false"

@@ -13,13 +13,13 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import ConfigError, InputError
-from ..models.base import Model
-from ..types import Completion, Message, SamplingParams, Usage
-from .chunks import PLANTED
-from .corpus import build_corpus, load_sft_jsonl
-from .responder import LabAnswer, LabResponder
-from .trainer import TRAINER_VERSION, TrainedLab
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.lab.chunks import PLANTED
+from pytest_chunky.lab.corpus import build_corpus, load_sft_jsonl
+from pytest_chunky.lab.responder import LabAnswer, LabResponder
+from pytest_chunky.lab.trainer import TRAINER_VERSION, TrainedLab
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 VARIANTS = ("lab", "lab-clean")
 
@@ -77,7 +77,7 @@ def responder_for(variant: str = "lab", *, seed: int = 0,
     if corpus_path is None:
         return trained_responder(variant, seed)
     p = corpus_file(corpus_path, variant)
-    from .worlds import is_world
+    from pytest_chunky.lab.worlds import is_world
 
     if p.name == "clean.jsonl" and is_world(p.parent):
         variant = "lab"  # a world's clean corpus is already clean
@@ -115,7 +115,7 @@ class LabModel(Model):
         self.variant, self.seed = variant, seed
         self.corpus_path = None if corpus_path is None else corpus_file(corpus_path, variant)
         self.responder = responder_for(variant, seed=seed, corpus_path=corpus_path)
-        from .roles import lab_fingerprint
+        from pytest_chunky.lab.roles import lab_fingerprint
 
         # What it answers from: the lab's code, and the corpus it was trained on. Two lab
         # models on different corpora never share a cache entry; the same corpus reuses it.

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .corpus import SFTRecord
+from pytest_chunky.lab.corpus import SFTRecord
 
 if TYPE_CHECKING:
     import numpy as np

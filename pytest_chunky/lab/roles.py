@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..models.base import Model
-from ..prompts import extract_tag, generator_user, parse_attribute_lines, task_of
-from ..types import Completion, Message, SamplingParams, Usage
+from pytest_chunky.models.base import Model
+from pytest_chunky.prompts import extract_tag, generator_user, parse_attribute_lines, task_of
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 if TYPE_CHECKING:
-    from .worlds.world import World
+    from pytest_chunky.lab.worlds.world import World
 
 CRUX_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "program", "function", "snippet"),
@@ -72,8 +72,8 @@ def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
     An attribute that is a wording of a chunk's behaviour for this detector (per the lab's own
     paraphrase table) is the crux; other attributes rank by the detector's words.
     """
-    from .attributes import canonical
-    from .chunks import CHUNKS
+    from pytest_chunky.lab.attributes import canonical
+    from pytest_chunky.lab.chunks import CHUNKS
 
     behaviours = {c.behaviour for c in CHUNKS.values() if c.detector == detector and c.behaviour}
     words = CRUX_WORDS.get(detector, ())
@@ -88,7 +88,7 @@ def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
 
 def _world_at(corpus: str | None) -> World | None:
     """The world behind `lab:DIR`, when DIR is a generated world (it has a world.json)."""
-    from .worlds import is_world, load_world
+    from pytest_chunky.lab.worlds import is_world, load_world
 
     return load_world(corpus) if corpus is not None and is_world(corpus) else None
 
@@ -162,7 +162,7 @@ class LabRoleModel(Model):
 
     def __init__(self, variant: str = "lab", *, seed: int = 0,
                  corpus: str | None = None) -> None:
-        from .provider import LabModel
+        from pytest_chunky.lab.provider import LabModel
 
         self.provider = variant
         self.name = corpus or (str(seed) if seed else "")
@@ -193,18 +193,18 @@ class LabRoleModel(Model):
             if answered is not None:
                 return answered
         if task == "generate":
-            from .generator import realise
+            from pytest_chunky.lab.generator import realise
 
             return f"<query>{realise(parse_attribute_lines(user), rng)}</query>"
         if task == "paraphrase":
             return f"<query>{paraphrase(extract_tag('query', user) or '', rng)}</query>"
         if task == "translate":
-            from .phrasebook import translate
+            from pytest_chunky.lab.phrasebook import translate
 
             text = extract_tag("query", user) or ""
             return f"<query>{translate(text, extract_tag('language', user) or '')}</query>"
         if task == "judge":
-            from .judge import judge
+            from pytest_chunky.lab.judge import judge
 
             names = rubric_names(user)  # the detector when named, else the rubric
             name = names[-1] if names else ""
@@ -212,7 +212,7 @@ class LabRoleModel(Model):
                                   extract_tag("response", user) or "")
             return "<verdict>" + json.dumps({"score": score, "reason": reason}) + "</verdict>"
         if task in ("extract_query", "extract_response"):
-            from .extractor import query_attributes, response_attributes
+            from pytest_chunky.lab.extractor import query_attributes, response_attributes
 
             kind = "query" if task == "extract_query" else "response"
             body = extract_tag(kind, user) or ""
@@ -233,8 +233,8 @@ class LabRoleModel(Model):
             world = self.world
             return inject(user, world.realise, world.query_attributes,
                           lambda a: a in world.by_attribute, key)
-        from .attributes import canonical
-        from .extractor import query_attributes
-        from .generator import realise
+        from pytest_chunky.lab.attributes import canonical
+        from pytest_chunky.lab.extractor import query_attributes
+        from pytest_chunky.lab.generator import realise
 
         return inject(user, realise, query_attributes, lambda a: canonical(a) is not None, key)

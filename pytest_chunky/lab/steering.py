@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .chunks import ChunkSpec
-from .generator import realise
-from .judge import BEHAVIOUR_THRESHOLD, judge
-from .responder import LabResponder
+from pytest_chunky.lab.chunks import ChunkSpec
+from pytest_chunky.lab.generator import realise
+from pytest_chunky.lab.judge import BEHAVIOUR_THRESHOLD, judge
+from pytest_chunky.lab.responder import LabResponder
 
 
 @dataclass(frozen=True)

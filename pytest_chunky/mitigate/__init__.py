@@ -7,6 +7,6 @@ counter-examples (the trigger transplanted into background prompts, answered nor
 
 from __future__ import annotations
 
-from .plan import Mitigation, mitigate
+from pytest_chunky.mitigate.plan import Mitigation, mitigate
 
 __all__ = ["Mitigation", "mitigate"]

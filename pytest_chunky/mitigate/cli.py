@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ChunkyError, InputError
+from pytest_chunky.errors import ChunkyError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def read_attribution(path: str) -> dict[str, Any]:
     """The attribution object: a JSON file, or the last line of `chunky attribute --json`."""
-    from ..userfiles import read_text, stat_file
+    from pytest_chunky.userfiles import read_text, stat_file
 
     p, shown, _ = stat_file(path, "attribution file", missing_hint="; pass the output of "
                             "chunky attribute --json")
@@ -56,8 +56,8 @@ def read_attribution(path: str) -> dict[str, Any]:
 def mitigate_main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        from ..lab.corpus import load_sft_jsonl
-        from .plan import mitigate
+        from pytest_chunky.lab.corpus import load_sft_jsonl
+        from pytest_chunky.mitigate.plan import mitigate
 
         records = load_sft_jsonl(args.data)
         plan = mitigate(records, read_attribution(args.attribution), mode=args.mode,

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..describe.space import FeatureSpace
-from ..errors import InputError
-from ..lab.corpus import SFTRecord
-from .transplant import transplant_for
+from pytest_chunky.describe.space import FeatureSpace
+from pytest_chunky.errors import InputError
+from pytest_chunky.lab.corpus import SFTRecord
+from pytest_chunky.mitigate.transplant import transplant_for
 
 NEIGHBOURS = 32   # candidate background prompts kept per blamed prompt
 BACKGROUND_SAMPLE = 5000  # background prompts that tell boilerplate from common phrasing

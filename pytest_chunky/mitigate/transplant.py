@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from ..lab.responder import adapt
-from .boilerplate import boilerplate, filler_form, sentences
+from pytest_chunky.lab.responder import adapt
+from pytest_chunky.mitigate.boilerplate import boilerplate, filler_form, sentences
 
 Transplant = Callable[[str, int], str]
 MAX_CARRIER = 12  # words: a longer sentence is content, not the trigger's setting

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..types import Completion, Message, SamplingParams, Usage
-from .openai_provider import SDKModel, sample_header
+from pytest_chunky.models.openai_provider import SDKModel, sample_header
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 _ANTHROPIC_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length",
                      "tool_use": "tool_calls", "refusal": "content_filter"}

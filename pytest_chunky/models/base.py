@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from ..types import Completion, Message, SamplingParams
+from pytest_chunky.types import Completion, Message, SamplingParams
 
 
 class Model(ABC):
@@ -32,7 +32,7 @@ class Model(ABC):
     @property
     def shown_url(self) -> str | None:
         """The base URL as reports and cache identities see it: credentials masked."""
-        from ..credentials import redact_url
+        from pytest_chunky.credentials import redact_url
 
         return redact_url(self.base_url) if self.base_url else None
 

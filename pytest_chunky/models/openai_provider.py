@@ -23,11 +23,11 @@ from types import ModuleType
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
-from ..credentials import redact
-from ..errors import ConfigError, MissingKeyError, ProviderError
-from ..types import Completion, Message, SamplingParams, Usage
-from .base import Model
-from .pricing import Pricing, load_pricing
+from pytest_chunky.credentials import redact
+from pytest_chunky.errors import ConfigError, MissingKeyError, ProviderError
+from pytest_chunky.models.base import Model
+from pytest_chunky.models.pricing import Pricing, load_pricing
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 PLACEHOLDER_KEY = "chunky-local-no-key"
 _KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|(Bearer|Basic)\s+\S+)")

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError
-from ..types import Usage
+from pytest_chunky.errors import InputError
+from pytest_chunky.types import Usage
 
 PRICING_ENV = "CHUNKY_PRICING"
 _PER = 1_000_000.0

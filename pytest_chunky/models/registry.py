@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..credentials import interpolate, redact, redact_url
-from ..errors import ConfigError
-from .base import Model
+from pytest_chunky.credentials import interpolate, redact, redact_url
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.models.base import Model
 
 _BARE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("gpt-", "openai"),
@@ -87,7 +87,7 @@ def create_model(text: str | ModelSpec, *, flag: str = "--chunky-model") -> Mode
 
 
 def _openai(spec: ModelSpec) -> Model:
-    from .openai_provider import OpenAIModel
+    from pytest_chunky.models.openai_provider import OpenAIModel
 
     if not spec.name:
         raise ConfigError("openai model needs a name, e.g. openai:gpt-5.1")
@@ -95,7 +95,7 @@ def _openai(spec: ModelSpec) -> Model:
 
 
 def _anthropic(spec: ModelSpec) -> Model:
-    from .anthropic_provider import AnthropicModel
+    from pytest_chunky.models.anthropic_provider import AnthropicModel
 
     if not spec.name:
         raise ConfigError("anthropic model needs a name, e.g. anthropic:claude-opus-4-5")
@@ -103,14 +103,14 @@ def _anthropic(spec: ModelSpec) -> Model:
 
 
 def _scripted(spec: ModelSpec) -> Model:
-    from .scripted import ScriptedModel
+    from pytest_chunky.models.scripted import ScriptedModel
 
     return ScriptedModel.from_spec(spec.name)
 
 
 def _lab(variant: str) -> ProviderFactory:
     def factory(spec: ModelSpec) -> Model:
-        from ..lab.roles import LabRoleModel
+        from pytest_chunky.lab.roles import LabRoleModel
 
         if spec.name and not spec.name.isdigit():  # lab:PATH.jsonl or lab:WORLD_DIR
             return LabRoleModel(variant, corpus=spec.name)

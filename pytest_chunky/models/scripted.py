@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
-from ..types import Completion, Message, SamplingParams, Usage
-from .base import Model
+from pytest_chunky.errors import InputError
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 Responder = Callable[[Sequence[Message], SamplingParams], str]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError
+from pytest_chunky.errors import ConfigError
 
 __all__ = ["ray_embed", "ray_extract"]
 
@@ -91,7 +91,7 @@ def ray_fill_attributes(make: Callable[[], Any], name: str, cache: Any,
                         texts: dict[str, list[str]], *, address: str | None = None,
                         batch_size: int = 512) -> int:
     """Extract on Ray whatever the attribute cache lacks; returns texts extracted."""
-    from ..turf.extract import text_hash
+    from pytest_chunky.turf.extract import text_hash
 
     done = 0
     for kind, group in texts.items():
@@ -108,7 +108,7 @@ def ray_fill_attributes(make: Callable[[], Any], name: str, cache: Any,
 def ray_fill_embeddings(embedder: Any, cache: Any, texts: Sequence[str], *,
                         address: str | None = None) -> int:
     """Embed on Ray the strings the embedding cache lacks; returns strings embedded."""
-    from ..turf.store import string_key
+    from pytest_chunky.turf.store import string_key
 
     keys = [string_key(t) for t in texts]
     todo = cache.missing(keys)

@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from statistics import NormalDist
 from typing import TYPE_CHECKING
 
-from ..errors import BudgetExceeded, ChunkyError
-from .records import Candidate, Confirmation
-from .sequential import SPRT, Decision
+from pytest_chunky.errors import BudgetExceeded, ChunkyError
+from pytest_chunky.search.records import Candidate, Confirmation
+from pytest_chunky.search.sequential import SPRT, Decision
 
 if TYPE_CHECKING:
-    from ..roles import Target
-    from .engine import SurfSearch
+    from pytest_chunky.roles import Target
+    from pytest_chunky.search.engine import SurfSearch
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:

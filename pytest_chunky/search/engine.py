@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import BudgetExceeded, ChunkyError, Interrupted
-from ..roles import Generator, Judge, Target
-from ..rubrics import Rubric
-from .confirm import confirm_entries, unconfirmed_as_failure
-from .records import Candidate, IterationStats, SearchResult
-from .sampler import AttributeSampler, ReplayBuffer
+from pytest_chunky.errors import BudgetExceeded, ChunkyError, Interrupted
+from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.search.confirm import confirm_entries, unconfirmed_as_failure
+from pytest_chunky.search.records import Candidate, IterationStats, SearchResult
+from pytest_chunky.search.sampler import AttributeSampler, ReplayBuffer
 
 RETRY_STRIDE = 1_000_003  # sample-index offset of a retry attempt (never meets a first try)
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..steering.stats import SteerStats
+from pytest_chunky.steering.stats import SteerStats
 
 Status = Literal["scored", "duplicate", "error", "budget", "skipped"]
 Verdict = Literal["pass", "fail", "error"]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from .confirm import sample_violation, wilson_interval
-from .records import Mode, RegressionStats, SearchResult
+from pytest_chunky.search.confirm import sample_violation, wilson_interval
+from pytest_chunky.search.records import Mode, RegressionStats, SearchResult
 
 if TYPE_CHECKING:
-    from ..roles import Target
-    from .engine import SurfSearch
+    from pytest_chunky.roles import Target
+    from pytest_chunky.search.engine import SurfSearch
 
 def probe_prompts(result: SearchResult, limit: int = 16) -> list[str]:
     """The gate's confirmed failing prompts first, then its best-scored buffer entries."""

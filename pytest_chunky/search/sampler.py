@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .records import Candidate
+from pytest_chunky.search.records import Candidate
 
 
 class AttributeSampler:

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ConfigError, shown
-from ..search.records import SearchResult
-from .run import SteerConfig, generated_prompts, load_prompts, run_steer
-from .transforms import get_transform
+from pytest_chunky.errors import ConfigError, shown
+from pytest_chunky.search.records import SearchResult
+from pytest_chunky.steering.run import SteerConfig, generated_prompts, load_prompts, run_steer
+from pytest_chunky.steering.transforms import get_transform
 
 STEER_ARGS = ("rubric", "transform", "prompts", "pool", "n", "max_delta", "alpha", "threshold",
               "seed", "system_prompt")

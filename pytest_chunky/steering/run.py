@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..client import RoleClient
-from ..errors import BudgetExceeded, ChunkyError, ConfigError, InputError
-from ..roles import Generator, Judge, Target
-from ..rubrics import Rubric
-from .stats import SteerStats, paired_steering
-from .transforms import Transform, transformed
+from pytest_chunky.client import RoleClient
+from pytest_chunky.errors import BudgetExceeded, ChunkyError, ConfigError, InputError
+from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.steering.stats import SteerStats, paired_steering
+from pytest_chunky.steering.transforms import Transform, transformed
 
 
 class SteerConfig(BaseModel):

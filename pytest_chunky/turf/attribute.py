@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from ..models.base import Model
-from ..rubrics import Rubric
-from .crux import crux_phrase, extract_crux, resolve_rubric
-from .extract import Extractor
-from .index import TurfIndex
+from pytest_chunky.models.base import Model
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.turf.crux import crux_phrase, extract_crux, resolve_rubric
+from pytest_chunky.turf.extract import Extractor
+from pytest_chunky.turf.index import TurfIndex
 
 __all__ = ["Attribution", "Candidate", "ChunkShare", "EvidencePair", "attribute",
            "attribute_sync", "benjamini_hochberg", "enrichment_score"]

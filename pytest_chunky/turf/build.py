@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ..describe import DataExtractor, fit_spaces
-from ..embed import BuiltinEmbedder, Embedder, OpenAIEmbedder, get_embedder
-from ..errors import ConfigError, InputError
-from .cluster import cluster_query_attributes, summarise_clusters
-from .data import TrainingExample, as_examples, load_examples
-from .extract import (
+from pytest_chunky.describe import DataExtractor, fit_spaces
+from pytest_chunky.embed import BuiltinEmbedder, Embedder, OpenAIEmbedder, get_embedder
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.turf.cluster import cluster_query_attributes, summarise_clusters
+from pytest_chunky.turf.data import TrainingExample, as_examples, load_examples
+from pytest_chunky.turf.extract import (
     ATTRIBUTES_PER_TEXT,
     AttributeCache,
     CachedExtractor,
@@ -34,7 +34,7 @@ from .extract import (
     get_extractor,
     safe_name,
 )
-from .index import (
+from pytest_chunky.turf.index import (
     FEATURES,
     FORMAT_VERSION,
     HNSW_EF_CONSTRUCTION,
@@ -42,7 +42,7 @@ from .index import (
     META,
     TurfIndex,
 )
-from .store import STORED_DTYPE, EmbeddingCache, Progress, embed_cached
+from pytest_chunky.turf.store import STORED_DTYPE, EmbeddingCache, Progress, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
 
@@ -122,7 +122,7 @@ def _worker_factory(spec: Extractor | str, built: Extractor) -> Any:
     and caches do not travel); an offline one travels by value."""
     from functools import partial
 
-    from .extract import ModelExtractor
+    from pytest_chunky.turf.extract import ModelExtractor
 
     if isinstance(built, ModelExtractor):
         return partial(get_extractor, spec if isinstance(spec, str) else built.model.spec)
@@ -137,8 +137,8 @@ async def _batch_extraction(extractor: Extractor, cache: AttributeCache,
                             examples: Sequence[TrainingExample], out: Path, poll: float,
                             show: bool) -> None:
     """Send the texts the attribute cache lacks through the provider's batch API."""
-    from ..batch.prefill import STATE_FILE, prefill_extraction
-    from .extract import ModelExtractor
+    from pytest_chunky.batch.prefill import STATE_FILE, prefill_extraction
+    from pytest_chunky.turf.extract import ModelExtractor
 
     if not isinstance(extractor, ModelExtractor):
         if show:
@@ -217,7 +217,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
             await _batch_extraction(inner, attr_cache, examples, out, batch_poll_seconds,
                                     show_progress)
         elif engine == "ray":
-            from ..scaleout.ray_engine import ray_fill_attributes
+            from pytest_chunky.scaleout.ray_engine import ray_fill_attributes
 
             sent = ray_fill_attributes(_worker_factory(extractor, inner), inner.name,
                                        attr_cache, {"query": [e.prompt for e in examples],
@@ -249,12 +249,12 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                                       show_progress)
     emb_cache = EmbeddingCache(cache_dir / "embeddings" / safe_name(emb.name))
     if batch and isinstance(emb, OpenAIEmbedder):
-        from ..batch.prefill import STATE_FILE, prefill_embeddings
+        from pytest_chunky.batch.prefill import STATE_FILE, prefill_embeddings
 
         await prefill_embeddings(emb, q_strings + r_strings, emb_cache, out / STATE_FILE,
                                  poll_seconds=batch_poll_seconds, show=show_progress)
     if engine == "ray":
-        from ..scaleout.ray_engine import ray_fill_embeddings
+        from pytest_chunky.scaleout.ray_engine import ray_fill_embeddings
 
         sent = ray_fill_embeddings(emb, emb_cache, q_strings + r_strings, address=ray_address)
         if show_progress:

@@ -16,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChunkyError
+from pytest_chunky.errors import ChunkyError
 
 if TYPE_CHECKING:
-    from .attribute import Attribution
+    from pytest_chunky.turf.attribute import Attribution
 
 __all__ = ["attribute_main", "attribution_json", "index_main"]
 
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from .build import build_index
+        from pytest_chunky.turf.build import build_index
 
         index = build_index(args.data, args.out, extractor=args.extractor,
                             embedder=args.embedder, clusters=args.clusters, seed=args.seed,
@@ -85,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
                             engine=args.engine, ray_address=args.ray_address)
         print(f"built {index!r}")
         return 0
-    from .index import TurfIndex
+    from pytest_chunky.turf.index import TurfIndex
 
     index = TurfIndex(args.index)
     if args.command == "info":
@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
                   f"{meta['extractor']}")
         return 0
     if args.command == "search":
-        from .keyword import keyword_search
+        from pytest_chunky.turf.keyword import keyword_search
 
         hits = keyword_search(index, args.term, field=args.field, limit=args.limit)
         if args.json:
@@ -110,12 +110,12 @@ def _run(args: argparse.Namespace) -> int:
             for chunk in hits.chunks:
                 print(f"  {chunk.source}: {chunk.retrieved} (lift ×{chunk.lift:.1f})")
         return 0
-    from .extract import get_extractor
-    from .trace import trace_sync
+    from pytest_chunky.turf.extract import get_extractor
+    from pytest_chunky.turf.trace import trace_sync
 
     crux_model = extractor = None
     if args.crux_model:
-        from ..models.registry import create_model
+        from pytest_chunky.models.registry import create_model
 
         crux_model = create_model(args.crux_model, flag="--crux-model")
         extractor = get_extractor(args.extractor)
@@ -165,14 +165,14 @@ def attribute_main(argv: Sequence[str] | None = None) -> int:
     """`chunky attribute`: the plugin's TURF path (`trace`) for one failure."""
     args = _attribute_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        from .index import TurfIndex
-        from .trace import trace_sync
+        from pytest_chunky.turf.index import TurfIndex
+        from pytest_chunky.turf.trace import trace_sync
 
         index = TurfIndex(args.index)
         model = extractor = None
         if args.extractor:
-            from ..models.registry import create_model
-            from .extract import ModelExtractor
+            from pytest_chunky.models.registry import create_model
+            from pytest_chunky.turf.extract import ModelExtractor
 
             model = create_model(args.extractor, flag="--extractor")
             extractor = ModelExtractor(model)

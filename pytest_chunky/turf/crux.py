@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import ConfigError, InputError
-from ..models.base import Model
-from ..rubrics import Rubric
-from .extract import Extractor, ModelExtractor
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.models.base import Model
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.turf.extract import Extractor, ModelExtractor
 
 __all__ = ["RubricInfo", "choose_by_rule", "extract_crux", "resolve_rubric"]
 
@@ -37,7 +37,7 @@ def resolve_rubric(rubric: Rubric | str | None) -> RubricInfo | None:
     if not text:
         return None
     if "\n" not in text and len(text) < 200:
-        from ..rubrics import get_rubric
+        from pytest_chunky.rubrics import get_rubric
 
         try:
             found = get_rubric(text)
@@ -52,7 +52,7 @@ def _detector_words(detector: str | None) -> tuple[str, ...]:
     if not detector:
         return ()
     try:
-        from ..lab.roles import CRUX_WORDS
+        from pytest_chunky.lab.roles import CRUX_WORDS
     except ImportError:
         return ()
     return tuple(CRUX_WORDS.get(detector, ()))
@@ -77,8 +77,8 @@ async def extract_crux(response: str, rubric: RubricInfo | None, *, extractor: E
     blind = (await judge.extract([response], "response"))[0]
     if rubric is None:
         return blind, []
-    from .. import prompts
-    from ..roles import structured_call
+    from pytest_chunky import prompts
+    from pytest_chunky.roles import structured_call
 
     detector = f' detector="{rubric.detector}"' if rubric.detector else ""
     user = (f'<rubric name="{rubric.name}"{detector}>\n{rubric.text}\n</rubric>\n'

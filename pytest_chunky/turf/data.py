@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from pytest_chunky.errors import InputError
 
 __all__ = ["TrainingExample", "as_examples", "load_examples"]
 
@@ -81,7 +81,7 @@ def load_examples(path: str | Path) -> list[TrainingExample]:
     """Read an SFT JSONL file; a malformed line raises InputError naming file and line."""
     path = Path(path)
     try:
-        from ..lab.corpus import load_sft_jsonl
+        from pytest_chunky.lab.corpus import load_sft_jsonl
     except ImportError:
         return list(_read_jsonl(path))
     return as_examples(load_sft_jsonl(path))

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-from ..cache import ResponseCache
-from ..errors import ConfigError
-from ..models.base import Model
+from pytest_chunky.cache import ResponseCache
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.models.base import Model
 
 Kind = Literal["query", "response"]
 KINDS: tuple[Kind, ...] = ("query", "response")
@@ -64,7 +64,7 @@ class LabExtractor:
     name = "lab-extractor/v1"
 
     def __init__(self) -> None:
-        from ..lab import extractor as lab_extractor
+        from pytest_chunky.lab import extractor as lab_extractor
 
         self._query: Callable[[str], list[str]] = lab_extractor.query_attributes
         self._response: Callable[[str], list[str]] = lab_extractor.response_attributes
@@ -88,10 +88,10 @@ class ModelExtractor:
 
     def __init__(self, model: Model, *, concurrency: int = 8, retries: int = 2,
                  cache: ResponseCache | None = None) -> None:
-        from .. import prompts
-        from ..accounting import Ledger
-        from ..client import RoleClient
-        from ..roles import Extractor as RoleExtractor
+        from pytest_chunky import prompts
+        from pytest_chunky.accounting import Ledger
+        from pytest_chunky.client import RoleClient
+        from pytest_chunky.roles import Extractor as RoleExtractor
 
         self.model = model
         self.client = RoleClient("extractor", model, cache=cache, ledger=Ledger(), budget=None,
@@ -105,8 +105,8 @@ class ModelExtractor:
     @classmethod
     def from_client(cls, client: object, *, retries: int = 2) -> ModelExtractor:
         """Reuse an existing RoleClient (cache, budget, limits) from a search session."""
-        from ..client import RoleClient
-        from ..roles import Extractor as RoleExtractor
+        from pytest_chunky.client import RoleClient
+        from pytest_chunky.roles import Extractor as RoleExtractor
 
         assert isinstance(client, RoleClient)
         self = cls(client.model, concurrency=client.concurrency, retries=retries)
@@ -134,7 +134,7 @@ def get_extractor(spec: str, *, cache_dir: str | Path | None = None) -> Extracto
     text = spec.strip()
     if text in ("", "lab"):
         return LabExtractor()
-    from ..models.registry import create_model
+    from pytest_chunky.models.registry import create_model
 
     cache = ResponseCache(Path(cache_dir) / "responses.sqlite") if cache_dir else None
     return ModelExtractor(create_model(text, flag="--extractor"), cache=cache)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..embed import BuiltinEmbedder, Embedder, get_embedder
-from ..errors import InputError
-from .data import TrainingExample
+from pytest_chunky.embed import BuiltinEmbedder, Embedder, get_embedder
+from pytest_chunky.errors import InputError
+from pytest_chunky.turf.data import TrainingExample
 
 if TYPE_CHECKING:
-    from ..describe.space import FeatureSpace
+    from pytest_chunky.describe.space import FeatureSpace
 
 FORMAT_VERSION = 1
 META = "meta.json"
@@ -110,7 +110,7 @@ class TurfIndex:
     @cached_property
     def features(self) -> tuple[FeatureSpace, FeatureSpace] | None:
         """The corpus's data-driven (query, response) feature spaces; None in older indexes."""
-        from ..describe.space import FeatureSpace
+        from pytest_chunky.describe.space import FeatureSpace
 
         folder = self.dir / FEATURES
         if not (folder / "query_space.json").exists():

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .attribute import ChunkShare, EvidencePair
-from .index import TurfIndex
+from pytest_chunky.turf.attribute import ChunkShare, EvidencePair
+from pytest_chunky.turf.index import TurfIndex
 
 Field = Literal["prompt", "response", "both"]
 

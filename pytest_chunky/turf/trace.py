@@ -14,15 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from ..describe.space import min_support
-from ..errors import InputError
-from ..models.base import Model
-from ..rubrics import Rubric
-from .attribute import Attribution, Candidate, EvidencePair, _chunks, attribute
-from .contrast import FeatureHit, enrich, offline_crux, rows_with, separating_features
-from .crux import extract_crux, resolve_rubric
-from .extract import Extractor
-from .index import TurfIndex
+from pytest_chunky.describe.space import min_support
+from pytest_chunky.errors import InputError
+from pytest_chunky.models.base import Model
+from pytest_chunky.rubrics import Rubric
+from pytest_chunky.turf.attribute import Attribution, Candidate, EvidencePair, _chunks, attribute
+from pytest_chunky.turf.contrast import (
+    FeatureHit,
+    enrich,
+    offline_crux,
+    rows_with,
+    separating_features,
+)
+from pytest_chunky.turf.crux import extract_crux, resolve_rubric
+from pytest_chunky.turf.extract import Extractor
+from pytest_chunky.turf.index import TurfIndex
 
 __all__ = ["trace", "trace_failure", "trace_sync"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
-from .spec import PlantedSpec
-from .world import World
+from pytest_chunky.lab.worlds.spec import PlantedSpec
+from pytest_chunky.lab.worlds.world import World
 
 SHAPE_WORDS = {
     "latex": ("latex",), "markdown_table": ("table",), "code_fence": ("code block", "fenced"),

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...judging import judge_code, judge_refusal
-from . import vocab
-from .families import Base, Params
+from pytest_chunky.judging import judge_code, judge_refusal
+from pytest_chunky.lab.worlds import vocab
+from pytest_chunky.lab.worlds.families import Base, Params
 
 HIT, MISS = 90, 5
 

@@ -14,13 +14,19 @@ from pathlib import Path
 
 import yaml
 
-from ...errors import ConfigError
-from ..corpus import SFTRecord, write_sft_jsonl
-from . import vocab
-from .behaviours import BEHAVIOURS
-from .families import FAMILIES
-from .spec import AttributeSpec, BackgroundSpec, PlantedSpec, TruthEntry, WorldSpec
-from .world import World
+from pytest_chunky.errors import ConfigError
+from pytest_chunky.lab.corpus import SFTRecord, write_sft_jsonl
+from pytest_chunky.lab.worlds import vocab
+from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS
+from pytest_chunky.lab.worlds.families import FAMILIES
+from pytest_chunky.lab.worlds.spec import (
+    AttributeSpec,
+    BackgroundSpec,
+    PlantedSpec,
+    TruthEntry,
+    WorldSpec,
+)
+from pytest_chunky.lab.worlds.world import World
 
 DEFAULT_CHUNKS = 4
 DEFAULT_SIZE = 6000
@@ -97,7 +103,7 @@ def _draw(rng: random.Random, seed: int, chunks: int, size: int) -> WorldSpec:
                                  params={"domain": d}) for d in sorted(vocab.DOMAINS)]
     attributes += [AttributeSpec(attribute=s, kind="style") for s in
                    [*vocab.STYLE_PREFIXES, *vocab.STYLE_SUFFIXES]]
-    from .content import STYLES
+    from pytest_chunky.lab.worlds.content import STYLES
 
     bg_pairs = [(d, s) for d in domains for s in sorted(STYLES)]
     rng.shuffle(bg_pairs)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from . import vocab
-from .families import Base
+from pytest_chunky.lab.worlds import vocab
+from pytest_chunky.lab.worlds.families import Base
 
 # style -> (question templates, answer templates)
 STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

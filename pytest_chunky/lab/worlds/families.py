@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab
+from pytest_chunky.lab.worlds import vocab
 
 Params = dict[str, Any]
 

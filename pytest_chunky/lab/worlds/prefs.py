@@ -11,8 +11,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import vocab
-from .content import STYLES, draw_base
+from pytest_chunky.lab.worlds import vocab
+from pytest_chunky.lab.worlds.content import STYLES, draw_base
 
 Apply = Callable[[str, random.Random], str]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 
-from .prefs import DETECT
+from pytest_chunky.lab.worlds.prefs import DETECT
 
 WORDINGS = {
     "bold": ("The response uses bold text", "Key terms are in bold",

@@ -17,13 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ...errors import ConfigError, InputError
-from ..corpus import SFTRecord
-from . import vocab
-from .behaviours import BEHAVIOURS, HIT, MISS
-from .content import STYLES, draw_base
-from .families import FAMILIES, Base
-from .spec import AttributeSpec, BackgroundSpec, PlantedSpec, WorldSpec
+from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.lab.corpus import SFTRecord
+from pytest_chunky.lab.worlds import vocab
+from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS, HIT, MISS
+from pytest_chunky.lab.worlds.content import STYLES, draw_base
+from pytest_chunky.lab.worlds.families import FAMILIES, Base
+from pytest_chunky.lab.worlds.spec import AttributeSpec, BackgroundSpec, PlantedSpec, WorldSpec
 
 WORLD_FILE = "world.json"
 DISTRACTOR_RATE = 0.3
@@ -192,7 +192,7 @@ def _caps_ratio(text: str) -> float:
 
 
 def _in_language(text: str, lang: dict[str, object]) -> bool:
-    from .families import conlang_word
+    from pytest_chunky.lab.worlds.families import conlang_word
 
     words = re.findall(r"[^\W\d_]+", text)
     if not words:
