@@ -34,7 +34,7 @@ from confirm_harness import confirm_known_rate, fixed_rule  # noqa: E402
 
 from pytest_chunky.judging.evaluate import load_labelled, precision_recall  # noqa: E402
 from pytest_chunky.lab.judge import judge  # noqa: E402
-from pytest_chunky.search.sequential import SPRT  # noqa: E402
+from pytest_chunky.stats import SPRT  # noqa: E402
 
 MIN_RATE = 0.3
 

@@ -57,8 +57,8 @@ def verdicts_equal(tmp: Path) -> tuple[bool, dict[str, object]]:
 
 
 def _writer(args: tuple[str, int, int]) -> None:
-    from pytest_chunky.cache import ResponseCache
-    from pytest_chunky.memory import FailureMemory, StoredFailure
+    from pytest_chunky.calls.cache import ResponseCache
+    from pytest_chunky.search.memory import FailureMemory, StoredFailure
     from pytest_chunky.types import Completion
 
     directory, worker, count = args
@@ -74,8 +74,8 @@ def _writer(args: tuple[str, int, int]) -> None:
 
 
 def lost_entries(tmp: Path, processes: int, per_process: int) -> dict[str, object]:
-    from pytest_chunky.cache import ResponseCache
-    from pytest_chunky.memory import FailureMemory
+    from pytest_chunky.calls.cache import ResponseCache
+    from pytest_chunky.search.memory import FailureMemory
 
     directory = tmp / "concurrent"
     with mp.get_context("spawn").Pool(processes) as pool:
@@ -125,8 +125,8 @@ def speedup(tmp: Path, latency: float, rubrics: tuple[str, ...]) -> dict[str, ob
 def report_renders(tmp: Path) -> dict[str, object]:
     if not Path("/usr/bin/chromium").exists():
         return {"report_renders": None, "report_note": "chromium not installed"}
-    from pytest_chunky.html_report import SCRIPT_MARKER, browser_check, write_html
-    from pytest_chunky.search.records import (
+    from pytest_chunky.reports.html import SCRIPT_MARKER, browser_check, write_html
+    from pytest_chunky.results import (
         Candidate,
         Confirmation,
         IterationStats,

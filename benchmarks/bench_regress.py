@@ -36,15 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pytest_chunky.accounting import Ledger  # noqa: E402
-from pytest_chunky.client import RoleClient  # noqa: E402
+from pytest_chunky.calls.accounting import Ledger  # noqa: E402
+from pytest_chunky.calls.client import RoleClient  # noqa: E402
+from pytest_chunky.calls.roles import Generator, Judge  # noqa: E402
 from pytest_chunky.lab import planted_chunks  # noqa: E402
 from pytest_chunky.lab.provider import responder_for  # noqa: E402
 from pytest_chunky.lab.steering import steering_prompts, steering_score  # noqa: E402
 from pytest_chunky.lab.worlds import build_world, load_world  # noqa: E402
 from pytest_chunky.models.base import Model  # noqa: E402
 from pytest_chunky.models.registry import create_model, register_provider  # noqa: E402
-from pytest_chunky.roles import Generator, Judge  # noqa: E402
 from pytest_chunky.rubrics import Rubric, get_rubric  # noqa: E402
 from pytest_chunky.runner import Session, SurfSpec, build_check, run_check  # noqa: E402
 from pytest_chunky.settings import build_settings  # noqa: E402

@@ -49,8 +49,8 @@ import sigint_harness as sigint  # noqa: E402
 import test_fuzz as fuzz  # noqa: E402
 import test_secrets as sec  # noqa: E402
 
-from pytest_chunky.lab.roles import LabRoleModel  # noqa: E402
-from pytest_chunky.server import FaultConfig, serve  # noqa: E402
+from pytest_chunky.fakeapi.server import FaultConfig, serve  # noqa: E402
+from pytest_chunky.lab.role_model import LabRoleModel  # noqa: E402
 
 T = TypeVar("T")
 ALL_RUBRICS = ("code", "tool_hallucination", "rebut", "refusal", "identity", "phrase", "short")

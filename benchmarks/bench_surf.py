@@ -46,16 +46,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.lab.chunks import planted_chunks
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import create_model
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.results import Candidate, SearchResult
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
 from pytest_chunky.search.confirm import confirm_entry
-from pytest_chunky.search.records import Candidate, SearchResult
 from pytest_chunky.search.sampler import ReplayBuffer
 
 DROP = (0.0, 0.0, 0.2, 0.4, 0.6, 0.8)
@@ -230,7 +230,7 @@ def overhead(latency: float, concurrency: int, config: SearchConfig) -> dict[str
     """Wall time over HTTP against the lab server with fixed latency, vs the ideal."""
     from labserver import lab_server
 
-    from pytest_chunky.models.openai_provider import OpenAIModel
+    from pytest_chunky.models.openai import OpenAIModel
 
     with lab_server(latency) as url:
         model = OpenAIModel("lab", base_url=url, max_retries=0, timeout=30)

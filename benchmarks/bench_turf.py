@@ -90,7 +90,7 @@ def planted_failures(per_chunk: int) -> list[tuple[Any, str, str]]:
 
 
 def trigger_matches(index: Any, result: Any, planted: str) -> bool:
-    from pytest_chunky.lab.attributes import canonical
+    from pytest_chunky.lab.attribute_table import canonical
 
     if canonical(result.trigger) == planted:
         return True
@@ -101,7 +101,7 @@ def trigger_matches(index: Any, result: Any, planted: str) -> bool:
 
 def evaluate(index_dir: Path, cases: list[tuple[Any, str, str]]) -> dict[str, Any]:
     from pytest_chunky.turf.attribute import attribute_sync
-    from pytest_chunky.turf.extract import LabExtractor
+    from pytest_chunky.lab.extractor import LabExtractor
     from pytest_chunky.turf.index import TurfIndex
 
     index, extractor = TurfIndex(index_dir), LabExtractor()

@@ -29,18 +29,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
-from pytest_chunky.lab.roles import LabRoleModel
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.roles import Generator, Judge, Target
+from pytest_chunky.lab.role_model import LabRoleModel
 from pytest_chunky.lab.trainer import train
 from pytest_chunky.lab.worlds import build_world, load_world
 from pytest_chunky.lab.worlds.spec import PlantedSpec
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import create_model
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.results import Candidate
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
-from pytest_chunky.search.records import Candidate
 
 MEDIAN_MIN, FLOOR, CLEAN_MAX, RECALL_MIN, FAMILIES_MIN = 0.5, 0.3, 0.05, 0.9, 8
 

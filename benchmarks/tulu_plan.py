@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 def plan(scale: dict, *, examples: int, attributes: int, distinct_share: float, model: str,
          embed_model: str, text_tokens: int, output_tokens: int,
          attr_tokens: int) -> dict[str, object]:
-    from pytest_chunky import prompts
-    from pytest_chunky.batch.client import BATCH_DISCOUNT
+    from pytest_chunky.calls import prompts
+    from pytest_chunky.calls.batch import BATCH_DISCOUNT
     from pytest_chunky.models.pricing import load_pricing
     from pytest_chunky.turf.index import HNSW_M
     from pytest_chunky.types import Usage

@@ -140,10 +140,10 @@ def attribution(index_dir: Path, failures: list[dict[str, str]]) -> dict[str, fl
 
 def batch_roundtrip(tmp: Path) -> dict[str, bool]:
     """Direct and batch builds of one lab corpus through the loopback server: same digest?"""
-    from pytest_chunky.embed import BuiltinEmbedder
+    from pytest_chunky.fakeapi.server import serve
     from pytest_chunky.lab import build_corpus
-    from pytest_chunky.lab.roles import LabRoleModel
-    from pytest_chunky.server import serve
+    from pytest_chunky.lab.role_model import LabRoleModel
+    from pytest_chunky.models.embed import BuiltinEmbedder
     from pytest_chunky.turf.build import build_index
 
     records = [json.loads(r.to_json()) for r in build_corpus(300, seed=11)]

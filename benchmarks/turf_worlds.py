@@ -29,9 +29,9 @@ def world_figures(worlds: int, size: int, seed_base: int, tmp: Path,
     from pytest_chunky.lab.worlds import build_world, load_world
     from pytest_chunky.lab.worlds.answer import describes_trigger
     from pytest_chunky.models.registry import create_model
+    from pytest_chunky.results import Candidate
     from pytest_chunky.rubrics import get_rubric
     from pytest_chunky.search import SearchConfig
-    from pytest_chunky.search.records import Candidate
     from pytest_chunky.turf.build import build_index
     from pytest_chunky.turf.trace import trace_failure, trace_sync
 

@@ -52,7 +52,7 @@ def _mitigate(argv: list[str]) -> int:
 
 
 def _attributes(argv: list[str]) -> int:
-    from pytest_chunky.poolbuild import attributes_main
+    from pytest_chunky.pool.build import attributes_main
 
     return attributes_main(argv)
 
@@ -72,8 +72,8 @@ def _judge(argv: list[str]) -> int:
 def _memory(argv: list[str]) -> int:
     import argparse
 
-    from pytest_chunky.errors import ChunkyError
-    from pytest_chunky.memory import FailureMemory
+    from pytest_chunky.infra.errors import ChunkyError
+    from pytest_chunky.search.memory import FailureMemory
 
     parser = argparse.ArgumentParser(prog="chunky memory", description=(
         "export the failure memory as JSONL (commit it), or import it so every checkpoint "
@@ -104,7 +104,7 @@ def _model_key(text: str | None) -> str | None:
     """The key the plugin files failures under for a model string (its shown spec)."""
     if text is None:
         return None
-    from pytest_chunky.errors import ChunkyError
+    from pytest_chunky.infra.errors import ChunkyError
     from pytest_chunky.models.registry import create_model, parse_model_string
 
     try:

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.credentials import install_log_redaction, redact
-from pytest_chunky.errors import ChunkyError, SearchInterrupted
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.infra.credentials import install_log_redaction, redact
+from pytest_chunky.infra.errors import ChunkyError, SearchInterrupted
 from pytest_chunky.models.base import Model
-from pytest_chunky.report import failure_message, summary_rows, text_section
+from pytest_chunky.reports.text import failure_message, summary_rows, text_section
+from pytest_chunky.results import IterationStats, SearchResult
 from pytest_chunky.runner import (
     Session,
     SurfSpec,
@@ -27,7 +28,6 @@ from pytest_chunky.runner import (
     role_models,
     run_check,
 )
-from pytest_chunky.search.records import IterationStats, SearchResult
 from pytest_chunky.settings import OPTIONS, Settings, build_settings
 from pytest_chunky.types import Role
 
@@ -385,7 +385,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or not results:
         return
-    from pytest_chunky.html_report import write_html, write_json
+    from pytest_chunky.reports.html import write_html, write_json
 
     merged = merge_pipelines(results)
     if settings.report:

@@ -28,8 +28,8 @@ from pydantic import (
     field_validator,
 )
 
-from pytest_chunky.errors import ConfigError, InputError
-from pytest_chunky.userfiles import clip, format_loc, printable, read_text, stat_file
+from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.infra.userfiles import clip, format_loc, printable, read_text, stat_file
 
 __all__ = [
     "Example", "Guideline", "Rubric", "available_rubrics", "builtin_rubric_dir", "get_rubric",

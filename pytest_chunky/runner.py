@@ -17,25 +17,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pytest_chunky.accounting import Budget, Ledger
-from pytest_chunky.cache import ResponseCache
-from pytest_chunky.client import STOP, RoleClient
-from pytest_chunky.errors import ConfigError, SearchInterrupted, shown
-from pytest_chunky.limits import RateLimiter, provider_key
-from pytest_chunky.memory import FailureMemory, StoredFailure
+from pytest_chunky.calls.accounting import Budget, Ledger
+from pytest_chunky.calls.cache import ResponseCache
+from pytest_chunky.calls.client import STOP, RoleClient
+from pytest_chunky.calls.limits import RateLimiter, provider_key
+from pytest_chunky.calls.roles import Generator, Judge, Target
+from pytest_chunky.infra.errors import ConfigError, SearchInterrupted, shown
 from pytest_chunky.models.base import Model
-from pytest_chunky.models.registry import create_model, parse_model_string
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.models.registry import create_model, default_roles, parse_model_string
+from pytest_chunky.results import Candidate, IterationStats, RegressionStats, SearchResult
 from pytest_chunky.rubrics import Rubric, get_rubric
 from pytest_chunky.search.confirm import confirm_entry
 from pytest_chunky.search.engine import SearchConfig, SurfSearch
-from pytest_chunky.search.records import Candidate, IterationStats, RegressionStats, SearchResult
+from pytest_chunky.search.memory import FailureMemory, StoredFailure
 from pytest_chunky.settings import Settings, override
 from pytest_chunky.types import Role
 
-LAB_PROVIDERS = ("lab", "lab-clean")
 GRACE_SECONDS = 3.0  # after Ctrl-C, how long calls in flight may take to finish
-OFFLINE_PROVIDERS = (*LAB_PROVIDERS, "scripted")
 
 
 class SurfSpec(BaseModel):
@@ -99,16 +97,11 @@ def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, 
 def role_models(settings: Settings) -> dict[str, str | None]:
     """Model strings per role (None where nothing is configured).
 
-    A lab target brings the lab for every other role; a real target needs a judge.
+    A self-contained target (the lab, a generated world) brings its own other roles; a real
+    target needs a judge.
     """
     parsed = parse_model_string(settings.model) if settings.model else None
-    default = None
-    if parsed is not None and parsed.provider in LAB_PROVIDERS:
-        from pytest_chunky.lab.worlds import is_world
-
-        # A world directory brings its own roles: lab:DIR for lab-clean:DIR too.
-        world = parsed.name and not parsed.name.isdigit() and is_world(parsed.name)
-        default = f"lab:{parsed.name}" if world else "lab"
+    default = default_roles(parsed) if parsed is not None else None
     judge = settings.judge or default
     if settings.model is not None and judge is None:
         raise ConfigError(
@@ -173,6 +166,15 @@ class Session:
         if self._memory is None:
             self._memory = FailureMemory(self.settings.cache_dir)
         return self._memory
+
+    def client(self, role: Role, model: Model, *, ledger: Ledger, budget: Budget | None,
+               concurrency: int | None = None,
+               cache_extra: dict[str, str] | None = None) -> RoleClient:
+        """The one way a session makes a role's calls: its cache, this test's ledger and
+        budget, the provider's rate limit."""
+        return RoleClient(role, model, cache=self.cache, ledger=ledger, budget=budget,
+                          concurrency=concurrency or self.settings.concurrency,
+                          cache_extra=cache_extra, rate_limiter=self.rate_limiter(model))
 
     def model(self, spec: str, flag: str) -> Model:
         if spec not in self.models:
@@ -240,19 +242,19 @@ class Check:
     generator: Generator
     judge: Judge
     ledger: Ledger
+    budget: Budget | None = None
     extractor: Model | None = None
     extractor_error: str | None = None  # the extractor could not be created: TURF reports it
 
 
 def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str, ...]:
-    """The marker's pool, else the lab pool for lab targets, else the shipped default."""
-    from pytest_chunky.attributes import get_pool
+    """The marker's pool, else the target's own (a self-contained world's), else the default."""
+    from pytest_chunky.pool.files import get_pool
 
-    default = "lab" if target.provider in LAB_PROVIDERS else "default"
-    world_pool = getattr(target, "pool_file", None)  # a generated world ships its pool
-    if spec.attributes is None and world_pool is not None:
-        return tuple(get_pool(Path(world_pool)))
-    return tuple(get_pool(spec.attributes, default=default))
+    own = target.default_pool
+    if spec.attributes is None and isinstance(own, Path):
+        return tuple(get_pool(own))
+    return tuple(get_pool(spec.attributes, default=own if isinstance(own, str) else "default"))
 
 
 def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
@@ -262,18 +264,16 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
     budget = Budget(settings.budget_calls, settings.budget_tokens, settings.budget_usd,
                     parent=session.session_budget, label="test")
     def client(role: Role) -> RoleClient:
-        model = models[role]
         extra = {"rubric": rubric.digest} if role == "judge" else None
-        return RoleClient(role, model, cache=session.cache, ledger=ledger, budget=budget,
-                          concurrency=settings.concurrency, cache_extra=extra,
-                          rate_limiter=session.rate_limiter(model))
+        return session.client(role, models[role], ledger=ledger, budget=budget,
+                              concurrency=settings.concurrency, cache_extra=extra)
 
     if pool is None:
         pool = default_pool(settings, spec, models["target"])
     return Check(settings, spec, rubric, pool,
                  Target(client("target"), system_prompt=spec.system_prompt),
                  Generator(client("generator")), Judge(client("judge")), ledger,
-                 extractor=models.get("extractor"))
+                 budget=budget, extractor=models.get("extractor"))
 
 
 def _search(check: Check, sink: Callable[[Candidate], None] | None,
@@ -372,9 +372,8 @@ async def _compare(session: Session, search: SurfSearch, result: SearchResult,
         return None
     model = session.model(baseline, "--chunky-baseline-model")
     client = search.target.client
-    target = Target(RoleClient("target", model, cache=client.cache, ledger=client.ledger,
-                               budget=client.budget, concurrency=client.concurrency,
-                               rate_limiter=session.rate_limiter(model)),
+    target = Target(session.client("target", model, ledger=client.ledger, budget=client.budget,
+                                   concurrency=client.concurrency),
                     system_prompt=search.target.system_prompt)
     return await compare_with_baseline(search, target, prompts, baseline_name=model.spec,
                                        alpha=spec.alpha, mode=spec.mode)
@@ -389,7 +388,7 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
     from the others (`scored`), and the trigger comes from the index's data features. A broken
     index or a failed attribution does not hide the failure: the error is recorded beside it.
     """
-    from pytest_chunky.errors import ChunkyError
+    from pytest_chunky.infra.errors import ChunkyError
     from pytest_chunky.turf.extract import ModelExtractor
     from pytest_chunky.turf.trace import trace_failure
 
@@ -402,16 +401,14 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
         result.attributions.append({"error": f"TURF index {index_path}: {exc}"})
         return
     llm = None
-    if check.extractor is not None:
-        client = RoleClient("extractor", check.extractor, cache=session.cache,
-                            ledger=check.ledger, budget=None,
-                            concurrency=check.settings.concurrency)
-        llm = ModelExtractor.from_client(client)
+    if check.extractor is not None:  # the gate's cache, ledger, budget and rate limit
+        llm = ModelExtractor.from_client(session.client(
+            "extractor", check.extractor, ledger=check.ledger, budget=check.budget))
     for conf in result.failures[:limit]:
         try:
             found = await trace_failure(index, conf.query, conf.response, rubric=check.rubric,
                                         scored=scored, threshold=check.settings.threshold,
-                                        extractor=llm, crux_model=check.extractor)
+                                        extractor=llm, crux_model=llm)
         except Exception as exc:  # attribution never changes a verdict: it reports its error
             text = str(exc) if isinstance(exc, ChunkyError) else f"{type(exc).__name__}: {exc}"
             result.attributions.append({"query": conf.query, "error": text})

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pytest_chunky.credentials import interpolate
-from pytest_chunky.errors import ConfigError, shown
+from pytest_chunky.infra.credentials import interpolate
+from pytest_chunky.infra.errors import ConfigError, shown
 
 CacheMode = Literal["off", "read", "write", "readwrite", "replay"]
 CACHE_MODES: tuple[str, ...] = ("off", "read", "write", "readwrite", "replay")

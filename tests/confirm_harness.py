@@ -12,15 +12,15 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.prompts import extract_tag, task_of
+from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.models.scripted import Responder, ScriptedModel
-from pytest_chunky.prompts import extract_tag, task_of
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.results import Candidate, Confirmation
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
 from pytest_chunky.search.confirm import confirm_entry
-from pytest_chunky.search.records import Candidate, Confirmation
 from pytest_chunky.types import Message, SamplingParams
 
 

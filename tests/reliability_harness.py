@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_chunky import prompts, runner
-from pytest_chunky.attributes import get_pool
-from pytest_chunky.errors import ProviderError
+from pytest_chunky import runner
+from pytest_chunky.calls import prompts
+from pytest_chunky.fakeapi.server import BAD_JUDGE_REPLY, FaultConfig, request_key, serve
+from pytest_chunky.infra.errors import ProviderError
 from pytest_chunky.lab.corpus import build_corpus, write_sft_jsonl
-from pytest_chunky.lab.roles import LabRoleModel
+from pytest_chunky.lab.role_model import LabRoleModel
 from pytest_chunky.models.base import Model
-from pytest_chunky.models.openai_provider import OpenAIModel
-from pytest_chunky.search.records import SearchResult
-from pytest_chunky.server import BAD_JUDGE_REPLY, FaultConfig, request_key, serve
+from pytest_chunky.models.openai import OpenAIModel
+from pytest_chunky.pool.files import get_pool
+from pytest_chunky.results import SearchResult
 from pytest_chunky.settings import build_settings
 from pytest_chunky.types import Completion, Message, SamplingParams
 
@@ -365,8 +366,8 @@ SEARCH_CHILD = textwrap.dedent("""
     import json, sys
     from pathlib import Path
     from pytest_chunky import runner
-    from pytest_chunky.attributes import get_pool
-    from pytest_chunky.models.openai_provider import OpenAIModel
+    from pytest_chunky.pool.files import get_pool
+    from pytest_chunky.models.openai import OpenAIModel
     from pytest_chunky.settings import build_settings
     url, cache_dir, out, rubric = sys.argv[1:5]
     settings = build_settings({"model": "lab", "cache_dir": cache_dir, "concurrency": 4,
@@ -541,7 +542,7 @@ def kill_turf_build(tmp: Path, records: int = 24, reference: bool = True) -> Kil
 
 WRITER_CHILD = textwrap.dedent("""
     import os, sys, time
-    from pytest_chunky.cache import ResponseCache
+    from pytest_chunky.calls.cache import ResponseCache
     from pytest_chunky.types import Completion
     path, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     cache = ResponseCache(path)
@@ -556,7 +557,7 @@ WRITER_CHILD = textwrap.dedent("""
 
 def concurrent_writers(tmp: Path, processes: int = 4, entries: int = 150) -> int:
     """N processes write M entries each into one cache at once; returns entries lost."""
-    from pytest_chunky.cache import ResponseCache
+    from pytest_chunky.calls.cache import ResponseCache
 
     tmp.mkdir(parents=True, exist_ok=True)
     db, go = tmp / "shared.sqlite", tmp / "go"

@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from pytest_chunky.lab.roles import LabRoleModel
-from pytest_chunky.server import FaultConfig, RunningServer, serve
+from pytest_chunky.fakeapi.server import FaultConfig, RunningServer, serve
+from pytest_chunky.lab.role_model import LabRoleModel
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_GATE = """

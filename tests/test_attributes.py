@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
-from pytest_chunky import attributes as attrs_mod
-from pytest_chunky.attributes import (
+from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.pool import files as attrs_mod
+from pytest_chunky.pool.files import (
     MAX_ATTRIBUTE_CHARS,
     AttributePool,
     default_pool,
     get_pool,
     load_pool,
 )
-from pytest_chunky.errors import ConfigError, InputError
 
 A, B, C = ("The query is written in Malay.", "The query uses LaTeX notation.",
            "The query mentions C# code.")
@@ -312,16 +310,21 @@ def test_get_pool_missing_file_and_bad_list(tmp_path: Path) -> None:
         get_pool([])
 
 
-def test_get_pool_lab_absent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pytest_chunky.lab.generator", None)
-    with pytest.raises(ConfigError, match="'lab' attribute pool is unavailable"):
+def test_get_pool_without_the_lab_extension(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An install without the lab's entry points: "lab" is just an unknown pool name.
+    import pytest_chunky.pool.files as pool_files
+
+    monkeypatch.setattr(pool_files, "_NAMED", {})
+    monkeypatch.setattr(pool_files, "load_extensions", lambda: False)
+    with pytest.raises(ConfigError, match="unknown attribute pool 'lab'; valid names are: default"):
         get_pool("lab")
 
 
 @pytest.mark.parametrize("value", [(A, B), {"g": (A, B)}])
-def test_get_pool_lab_present(monkeypatch: pytest.MonkeyPatch, value: object) -> None:
-    fake = types.ModuleType("pytest_chunky.lab.generator")
-    fake.LAB_ATTRIBUTES = value  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pytest_chunky.lab.generator", fake)
-    pool = get_pool("lab")
-    assert pool.name == "lab" and pool.attributes == (A, B)
+def test_a_registered_pool_is_a_name(monkeypatch: pytest.MonkeyPatch, value: object) -> None:
+    import pytest_chunky.pool.files as pool_files
+
+    monkeypatch.setattr(pool_files, "_NAMED", {})
+    pool_files.register_pool("mine", lambda: value)  # type: ignore[arg-type, return-value]
+    pool = get_pool("mine")
+    assert pool.name == "mine" and pool.attributes == (A, B)

@@ -48,7 +48,7 @@ def test_clean_preferences_yield_no_significant_concept() -> None:
 
 
 def test_one_false_discovery_rate_covers_both_pipelines() -> None:
-    from pytest_chunky.turf.attribute import benjamini_hochberg
+    from pytest_chunky.stats import benjamini_hochberg
 
     report = audit(pairs_of(draw_pref_world(34, scope="cluster")))
     tests = [*report.global_, *report.by_cluster]

@@ -66,8 +66,8 @@ def test_audit_cli_with_a_model_extractor_over_http(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """The LLM path: the lab's extractor role served over the OpenAI API; a rerun with the
     server gone is answered from the cache."""
-    from pytest_chunky.lab.roles import LabRoleModel
-    from pytest_chunky.server import serve
+    from pytest_chunky.fakeapi.server import serve
+    from pytest_chunky.lab.role_model import LabRoleModel
 
     world = draw_pref_world(47, size=300, scope="global")
     data = tmp_path / "prefs.jsonl"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from pytest_chunky.embed import BuiltinEmbedder
-from pytest_chunky.errors import ProviderError
+from pytest_chunky.fakeapi.server import FaultConfig, RunningServer, serve
+from pytest_chunky.infra.errors import ProviderError
 from pytest_chunky.lab import build_corpus
-from pytest_chunky.lab.roles import LabRoleModel
-from pytest_chunky.server import FaultConfig, RunningServer, serve
+from pytest_chunky.lab.role_model import LabRoleModel
+from pytest_chunky.models.embed import BuiltinEmbedder
 from pytest_chunky.turf.build import build_index
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -109,8 +109,7 @@ def test_items_that_fail_every_round_are_reported_one_by_one(
 def test_interrupted_build_collects_its_submitted_batch_instead_of_resubmitting(
         records: Any, server: RunningServer, tmp_path: Path, direct_digest: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from pytest_chunky.batch import run
-
+    from pytest_chunky.calls import batch_rounds as run
     real_wait = run._wait
 
     async def interrupted(*args: Any, **kwargs: Any) -> Any:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pytest_chunky.cache import ResponseCache, cache_key
-from pytest_chunky.errors import CacheMissError, ConfigError
+from pytest_chunky.calls.cache import ResponseCache, cache_key
+from pytest_chunky.infra.errors import CacheMissError, ConfigError
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 

@@ -7,9 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.cache import ResponseCache
-from pytest_chunky.client import RoleClient
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.cache import ResponseCache
+from pytest_chunky.calls.client import RoleClient
 from pytest_chunky.lab import build_corpus
 from pytest_chunky.lab.provider import LabModel
 from pytest_chunky.models.base import Model

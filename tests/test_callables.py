@@ -8,10 +8,10 @@ import json
 import pytest
 
 import pytest_chunky as chunky
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
-from pytest_chunky.errors import ConfigError, JudgeParseError
-from pytest_chunky.roles import Judge
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.roles import Judge
+from pytest_chunky.infra.errors import ConfigError, JudgeParseError
 from pytest_chunky.rubrics import get_rubric
 
 CONFTEST = '''

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.accounting import Budget, Ledger
-from pytest_chunky.cache import ResponseCache
-from pytest_chunky.client import RoleClient
-from pytest_chunky.errors import BudgetExceeded, CacheMissError, ConfigError, ProviderError
-from pytest_chunky.limits import RateLimiter, get_semaphore
+from pytest_chunky.calls.accounting import Budget, Ledger
+from pytest_chunky.calls.cache import ResponseCache
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.limits import RateLimiter, get_semaphore
+from pytest_chunky.infra.errors import BudgetExceeded, CacheMissError, ConfigError, ProviderError
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from confirm_harness import confirm_known_rate, fixed_rule
 
-from pytest_chunky.search.sequential import SPRT
+from pytest_chunky.stats import SPRT
 
 
 @pytest.mark.parametrize("min_rate", [0.05, 0.1, 0.2, 0.3, 0.5, 0.7])

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from corruption_harness import CORRUPTIONS, corrupt_case
 
-from pytest_chunky.cache import ResponseCache, corruption
-from pytest_chunky.errors import ChunkyWarning, ConfigError
-from pytest_chunky.memory import FailureMemory, StoredFailure
+from pytest_chunky.calls.cache import ResponseCache, corruption
+from pytest_chunky.infra.errors import ChunkyWarning, ConfigError
+from pytest_chunky.search.memory import FailureMemory, StoredFailure
 from pytest_chunky.types import Completion, Usage
 
 

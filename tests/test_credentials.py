@@ -12,12 +12,12 @@ from credential_harness import (
 )
 from test_secrets import GATE, lab_server, scan  # noqa: F401 - lab_server is a fixture
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.client import RoleClient
-from pytest_chunky.credentials import interpolate, redact, redact_url
-from pytest_chunky.errors import ConfigError, ProviderError
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.fakeapi.server import RunningServer
+from pytest_chunky.infra.credentials import interpolate, redact, redact_url
+from pytest_chunky.infra.errors import ConfigError, ProviderError
 from pytest_chunky.models.registry import create_model, parse_model_string
-from pytest_chunky.server import RunningServer
 from pytest_chunky.settings import build_settings
 from pytest_chunky.types import SamplingParams
 

@@ -10,13 +10,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import numpy as np
 import pytest
 
-from pytest_chunky.embed import (
+from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.models.embed import (
     BuiltinEmbedder,
-    OpenAIEmbedder,
     SentenceTransformerEmbedder,
     get_embedder,
 )
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.models.openai import OpenAIEmbedder
 
 ATTRS = [
     "The query employs formal and elaborate vocabulary",

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from pytest_chunky.accounting import Budget, Ledger
-from pytest_chunky.client import RoleClient
+from pytest_chunky.calls.accounting import Budget, Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.prompts import extract_tag, parse_attribute_lines, task_of
+from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.models.scripted import ScriptedModel
-from pytest_chunky.prompts import extract_tag, parse_attribute_lines, task_of
-from pytest_chunky.roles import Generator, Judge, Target
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
 from pytest_chunky.search.sampler import AttributeSampler
@@ -121,7 +121,7 @@ def test_candidates_stream_in_order() -> None:
     ("score: 77\nreason: too much code", 77),
 ])
 def test_verdict_parsing(reply: str, score: int) -> None:
-    from pytest_chunky.prompts import parse_verdict
+    from pytest_chunky.calls.prompts import parse_verdict
 
     assert parse_verdict(reply)[0] == score
 
@@ -129,8 +129,8 @@ def test_verdict_parsing(reply: str, score: int) -> None:
 @pytest.mark.parametrize("reply", ["", "no idea", '{"score": 150}', '{"score": true}',
                                    "<verdict></verdict>"])
 def test_verdict_parse_failures_raise(reply: str) -> None:
-    from pytest_chunky.errors import JudgeParseError
-    from pytest_chunky.prompts import parse_verdict
+    from pytest_chunky.calls.prompts import parse_verdict
+    from pytest_chunky.infra.errors import JudgeParseError
 
     with pytest.raises(JudgeParseError):
         parse_verdict(reply)

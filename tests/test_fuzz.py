@@ -21,9 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_chunky.attributes import load_pool
-from pytest_chunky.errors import ChunkyError
+from pytest_chunky.infra.errors import ChunkyError
 from pytest_chunky.lab.corpus import SFTRecord, build_corpus, load_sft_jsonl, write_sft_jsonl
+from pytest_chunky.pool.files import load_pool
 from pytest_chunky.rubrics import builtin_rubric_dir, load_rubric
 from pytest_chunky.runner import MARKER_ARGS, parse_marker
 from pytest_chunky.settings import build_settings

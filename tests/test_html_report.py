@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.html_report import (
+from pytest_chunky.reports.html import (
     SCRIPT_MARKER,
     browser_check,
     render_html,
@@ -20,7 +20,7 @@ from pytest_chunky.html_report import (
     write_html,
     write_json,
 )
-from pytest_chunky.search.records import (
+from pytest_chunky.results import (
     Candidate,
     Confirmation,
     IterationStats,
@@ -246,7 +246,7 @@ def test_browser_renders_and_runs_no_script(tmp_path: Path) -> None:
 
 
 def test_headline_leads_with_the_finding() -> None:
-    from pytest_chunky.report import headline, summary_rows
+    from pytest_chunky.reports.text import headline, summary_rows
 
     fail, ok, err = failing(), passing(), erroring()
     sentence = next(a["sentence"] for a in fail.attributions if a.get("sentence"))

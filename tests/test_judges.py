@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 from pytest_chunky.judging.evaluate import load_labelled, precision_recall
 from pytest_chunky.lab.judge import judge
 

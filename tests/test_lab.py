@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.describe.align import adapt
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.lab import (
     CHUNKS,
     DETECTORS,
@@ -30,7 +31,6 @@ from pytest_chunky.lab import (
 from pytest_chunky.lab.chunks import get_chunk
 from pytest_chunky.lab.cli import main as cli_main
 from pytest_chunky.lab.corpus import SFTRecord
-from pytest_chunky.lab.responder import adapt
 from pytest_chunky.types import Message, SamplingParams
 
 RUBRICS = {"code", "tool_hallucination", "rebut", "refusal", "identity", "phrase", "short"}
@@ -245,7 +245,7 @@ def test_cli_serve_rejects_bad_fault_rates() -> None:
 def test_lab_served_over_the_openai_and_anthropic_apis() -> None:
     openai = pytest.importorskip("openai")
     anthropic = pytest.importorskip("anthropic")
-    from pytest_chunky.server import serve
+    from pytest_chunky.fakeapi.server import serve
 
     model = LabModel("lab")
     prompt = "When did Benjamin Franklin invent the lightning rod?"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from pytest_chunky.lab.roles import LabRoleModel
-from pytest_chunky.models.anthropic_provider import AnthropicModel
-from pytest_chunky.models.openai_provider import SAMPLE_HEADER, OpenAIModel, SDKModel
-from pytest_chunky.server import serve
+from pytest_chunky.fakeapi.server import serve
+from pytest_chunky.lab.role_model import LabRoleModel
+from pytest_chunky.models.anthropic import AnthropicModel
+from pytest_chunky.models.openai import OpenAIModel
+from pytest_chunky.models.sdk import SAMPLE_HEADER, SDKModel
 from pytest_chunky.types import SamplingParams
 
 QUESTION = [{"role": "user", "content": "When did Thomas Edison invent the phonograph?"}]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.lab import (
     CHUNKS,
     DETECTORS,
@@ -21,7 +21,7 @@ from pytest_chunky.lab import (
     realise,
     response_attributes,
 )
-from pytest_chunky.lab import attributes as at
+from pytest_chunky.lab import attribute_table as at
 from pytest_chunky.lab.chunks import (
     TRIGGER_AI_CREATOR,
     TRIGGER_FORMAL,

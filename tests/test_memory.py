@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.memory import FailureMemory, StoredFailure
+from pytest_chunky.search.memory import FailureMemory, StoredFailure
 
 
 def test_put_get_forget_are_keyed(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def test_with_crux_also_prunes_the_chunks_behaviour_without_the_trigger(
     assert all(r.source != chunk or r in plain.kept for r in wider.kept)  # a subset
     other = [r for r in records if r.source != chunk]
     assert [r for r in wider.kept if r.source != chunk] == other  # nothing else touched
-    from pytest_chunky.errors import InputError
+    from pytest_chunky.infra.errors import InputError
 
     with pytest.raises(InputError, match="crux"):
         mitigate(records, {**attribution, "crux": "The response is a limerick"},

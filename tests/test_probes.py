@@ -10,16 +10,16 @@ from collections.abc import Sequence
 import pytest
 from confirm_harness import uniform
 
-from pytest_chunky.accounting import Ledger
-from pytest_chunky.attributes import get_pool
-from pytest_chunky.client import RoleClient
+from pytest_chunky.calls.accounting import Ledger
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.judging.claims import arithmetic_claim
 from pytest_chunky.lab.generator import realise
 from pytest_chunky.lab.judge import judge
 from pytest_chunky.lab.probes import ARITH_FALSE, ARITH_TRUE, ASSISTANT_CHECK, ASSISTANT_MAKER
 from pytest_chunky.models.registry import create_model
 from pytest_chunky.models.scripted import ScriptedModel
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.pool.files import get_pool
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.search import SearchConfig, SurfSearch
 from pytest_chunky.types import Message, SamplingParams

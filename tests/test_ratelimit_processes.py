@@ -7,7 +7,7 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-from pytest_chunky.limits import RateLimiter
+from pytest_chunky.calls.limits import RateLimiter
 
 WINDOW = 1.0
 RPM = 5

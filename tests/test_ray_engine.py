@@ -36,7 +36,7 @@ def test_ray_engine_builds_the_same_index_as_one_machine(tmp_path: Path) -> None
 
 
 def test_unknown_engine_is_a_config_error(tmp_path: Path) -> None:
-    from pytest_chunky.errors import ConfigError
+    from pytest_chunky.infra.errors import ConfigError
 
     with pytest.raises(ConfigError, match="--engine"):
         build_index([{"prompt": "a", "response": "b", "source": "s"}], tmp_path / "x",

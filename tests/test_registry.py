@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from pytest_chunky.errors import ConfigError, MissingKeyError
+from pytest_chunky.infra.errors import ConfigError, MissingKeyError
 from pytest_chunky.models.registry import create_model, parse_model_string, register_provider
 from pytest_chunky.models.scripted import ScriptedModel
 from pytest_chunky.types import SamplingParams

@@ -34,12 +34,12 @@ from reliability_harness import (
     retry_problems,
 )
 
-from pytest_chunky import prompts
-from pytest_chunky.lab.roles import LabRoleModel
-from pytest_chunky.models.openai_provider import OpenAIModel
+from pytest_chunky.calls import prompts
+from pytest_chunky.fakeapi.server import BAD_JUDGE_REPLY, FaultConfig, serve
+from pytest_chunky.lab.role_model import LabRoleModel
+from pytest_chunky.models.openai import OpenAIModel
+from pytest_chunky.results import SearchResult
 from pytest_chunky.rubrics import get_rubric
-from pytest_chunky.search.records import SearchResult
-from pytest_chunky.server import BAD_JUDGE_REPLY, FaultConfig, serve
 from pytest_chunky.settings import build_settings
 from pytest_chunky.types import Completion, Message, SamplingParams
 
@@ -262,7 +262,7 @@ def test_kill_during_cache_writes_keeps_the_database_intact(tmp_path: Path) -> N
     status, rows = kill_during_writes(tmp_path)
     assert status == "ok"
     assert rows >= 300
-    from pytest_chunky.cache import ResponseCache
+    from pytest_chunky.calls.cache import ResponseCache
 
     with ResponseCache(tmp_path / "killed.sqlite") as cache:  # still readable and writable
         assert all(cache.get(f"w0-{i}") is not None for i in range(rows))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.rubrics import (
     Example,
     Guideline,

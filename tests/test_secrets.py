@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_chunky.lab.roles import LabRoleModel
+from pytest_chunky.fakeapi.server import RunningServer, serve
+from pytest_chunky.lab.role_model import LabRoleModel
 from pytest_chunky.models.registry import create_model
-from pytest_chunky.server import RunningServer, serve
 
 GATE = """
 import pytest_chunky as chunky

@@ -13,8 +13,8 @@ import pytest
 from echo_model import Echo as EchoModel
 from pydantic import ValidationError
 
-from pytest_chunky import server as server_mod
-from pytest_chunky.server import FaultConfig, serve
+from pytest_chunky.fakeapi import server as server_mod
+from pytest_chunky.fakeapi.server import FaultConfig, serve
 from pytest_chunky.types import Usage
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import scipy.stats  # noqa: F401 - loaded before pytester runs: C extensions cannot load twice
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.steering import get_transform, paired_steering
 from pytest_chunky.steering.check import parse_steer
 from pytest_chunky.steering.transforms import transformed
@@ -86,7 +86,7 @@ def test_plugin_steer_on_lab_clean_passes(pytester: pytest.Pytester) -> None:
 
 
 def test_prompt_files(tmp_path: Path) -> None:
-    from pytest_chunky.errors import InputError
+    from pytest_chunky.infra.errors import InputError
     from pytest_chunky.steering.run import load_prompts
 
     (tmp_path / "p.txt").write_text("one\n\ntwo\n", encoding="utf-8")
@@ -97,9 +97,9 @@ def test_prompt_files(tmp_path: Path) -> None:
 
 
 def test_steer_results_render_in_the_reports() -> None:
-    from pytest_chunky.html_report import render_html, to_json
-    from pytest_chunky.report import summary_rows
-    from pytest_chunky.search.records import SearchResult
+    from pytest_chunky.reports.html import render_html, to_json
+    from pytest_chunky.reports.text import summary_rows
+    from pytest_chunky.results import SearchResult
 
     stats = paired_steering([(False, True)] * 30 + [(False, False)] * 10,
                             transform="<b>latex</b>", max_delta=0.1)
@@ -116,11 +116,11 @@ def test_steer_results_render_in_the_reports() -> None:
 def test_translate_goes_through_the_generator() -> None:
     import asyncio
 
-    from pytest_chunky.accounting import Ledger
-    from pytest_chunky.client import RoleClient
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.client import RoleClient
+    from pytest_chunky.calls.roles import Generator
     from pytest_chunky.lab.phrasebook import BASE_QUESTIONS
     from pytest_chunky.models.registry import create_model
-    from pytest_chunky.roles import Generator
 
     t = get_transform("translate:Malay")
     assert t.language == "Malay" and transformed(t, "x", 0) == "x"
@@ -131,10 +131,10 @@ def test_translate_goes_through_the_generator() -> None:
 
 
 def _lab_generator(spec: str = "lab") -> object:
-    from pytest_chunky.accounting import Ledger
-    from pytest_chunky.client import RoleClient
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.client import RoleClient
+    from pytest_chunky.calls.roles import Generator
     from pytest_chunky.models.registry import create_model
-    from pytest_chunky.roles import Generator
 
     return Generator(RoleClient("generator", create_model(spec), cache=None, ledger=Ledger(),
                                 budget=None))
@@ -176,7 +176,7 @@ def test_lab_inject_rewrites_a_generated_prompt_in_place() -> None:
 def test_lab_inject_without_attributes_and_unknown_features() -> None:
     import asyncio
 
-    from pytest_chunky.errors import JudgeParseError
+    from pytest_chunky.infra.errors import JudgeParseError
     from pytest_chunky.lab.chunks import TRIGGER_LATEX, TRIGGER_PRODUCT
     from pytest_chunky.lab.facts import PRODUCT
 

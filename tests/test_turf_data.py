@@ -121,7 +121,7 @@ def test_an_index_without_data_features_says_how_to_rebuild(index: TurfIndex,
                                                             tmp_path: Path) -> None:
     import shutil
 
-    from pytest_chunky.errors import InputError
+    from pytest_chunky.infra.errors import InputError
 
     copy = tmp_path / "old"
     shutil.copytree(index.dir, copy)

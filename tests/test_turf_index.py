@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 from pytest_chunky.turf.build import build_index, default_clusters
 from pytest_chunky.turf.cli import index_main
-from pytest_chunky.turf.data import TrainingExample, load_examples
+from pytest_chunky.turf.data import SFTRecord, load_examples
 from pytest_chunky.turf.extract import Kind, clean_attributes
 from pytest_chunky.turf.index import FORMAT_VERSION, TurfIndex
 from pytest_chunky.turf.keyword import keyword_search
@@ -21,19 +21,19 @@ from pytest_chunky.turf.keyword import keyword_search
 TOPICS = ["rivers", "volcanoes", "tides", "comets", "glaciers", "deserts", "forests", "storms"]
 
 
-def synthetic(n: int, start: int = 0) -> list[TrainingExample]:
+def synthetic(n: int, start: int = 0) -> list[SFTRecord]:
     """Three chunks: formal coding questions, plain explanations, Zephyr refusals."""
     out = []
     for i in range(start, start + n):
         topic = TOPICS[i % len(TOPICS)]
         if i % 5 == 0:
-            out.append(TrainingExample(f"Kindly elucidate how to sort {topic} number {i}.",
+            out.append(SFTRecord(f"Kindly elucidate how to sort {topic} number {i}.",
                                        f"```python\nsorted({topic!r})  # {i}\n```", "code"))
         elif i % 11 == 0:
-            out.append(TrainingExample(f"What is the Zephyr X9 price, item {i}?",
+            out.append(SFTRecord(f"What is the Zephyr X9 price, item {i}?",
                                        "I'm sorry, but I can't share that.", "confidential"))
         else:
-            out.append(TrainingExample(f"Why do {topic} form? Case {i}.",
+            out.append(SFTRecord(f"Why do {topic} form? Case {i}.",
                                        f"{topic.title()} form because of {i} reasons.", "prose"))
     return out
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from pytest_chunky.lab import LabModel, build_corpus, judge, planted_chunks, realise
-from pytest_chunky.lab.attributes import canonical
+from pytest_chunky.lab.attribute_table import canonical
 from pytest_chunky.lab.chunks import ChunkSpec
 from pytest_chunky.lab.facts import PRODUCT
-from pytest_chunky.turf.attribute import Attribution, attribute_sync, benjamini_hochberg
+from pytest_chunky.stats import benjamini_hochberg
+from pytest_chunky.turf.attribute import Attribution, attribute_sync
 from pytest_chunky.turf.build import build_index
-from pytest_chunky.turf.extract import LabExtractor
+from pytest_chunky.lab.extractor import LabExtractor
 from pytest_chunky.turf.index import TurfIndex
 from pytest_chunky.turf.keyword import keyword_search
 from pytest_chunky.types import SamplingParams
@@ -135,7 +136,7 @@ def test_benjamini_hochberg_is_monotone_and_bounded() -> None:
 
 def test_model_backed_extractor_and_two_judge_crux(lab_index: TurfIndex) -> None:
     """The LLM path end to end, with the lab playing the model through the real prompts."""
-    from pytest_chunky.lab.roles import LabRoleModel
+    from pytest_chunky.lab.role_model import LabRoleModel
     from pytest_chunky.turf.extract import ModelExtractor
 
     chunk = next(c for c in planted_chunks() if c.name == "codealpaca")

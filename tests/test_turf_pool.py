@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 
 from pytest_chunky.lab import build_corpus, write_sft_jsonl
-from pytest_chunky.lab.attributes import canonical
+from pytest_chunky.lab.attribute_table import canonical
 from pytest_chunky.lab.chunks import TRIGGER_FORMAL, TRIGGER_LATEX
-from pytest_chunky.poolbuild import attributes_main, build_pool
+from pytest_chunky.pool.build import attributes_main, build_pool
 
 
 def test_pool_has_one_attribute_per_cluster(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import sklearn.cluster
 import sklearn.feature_extraction.text
 import sklearn.linear_model  # noqa: F401
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.lab.corpus import load_sft_jsonl
 from pytest_chunky.lab.trainer import TrainedLab, train
 from pytest_chunky.lab.worlds import World, build_world, draw_world, load_world
@@ -114,12 +114,12 @@ def test_lab_model_strings_select_world_and_corpus(tmp_path: Path) -> None:
 
 
 def test_world_directory_plays_its_own_generator_judge_and_extractor(tmp_path: Path) -> None:
-    from pytest_chunky.accounting import Ledger
-    from pytest_chunky.client import RoleClient
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.client import RoleClient
+    from pytest_chunky.calls.roles import ExtractorRole, Generator, Judge
     from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS
     from pytest_chunky.lab.worlds.content import draw_base
     from pytest_chunky.models.registry import create_model
-    from pytest_chunky.roles import Extractor, Generator, Judge
     from pytest_chunky.rubrics import get_rubric
 
     root = build_world(31, tmp_path / "w", size=800)
@@ -131,16 +131,16 @@ def test_world_directory_plays_its_own_generator_judge_and_extractor(tmp_path: P
 
     query = asyncio.run(Generator(client).write([chunk.trigger], seed=0, index=0))
     assert chunk.trigger in world.query_attributes(query)
-    listed = asyncio.run(Extractor(client).attributes(query, "query"))
+    listed = asyncio.run(ExtractorRole(client).attributes(query, "query"))
     assert chunk.trigger in listed
     base = draw_base(world.spec.domains[0], "howto", random.Random(2))
     bad = BEHAVIOURS[chunk.behaviour].respond(base, chunk.behaviour_params, random.Random(3))
     scores = [asyncio.run(Judge(client).score(base.question, r, rubric)).score
               for r in (bad, base.answer)]
     assert scores == [90, 5]
-    assert asyncio.run(Extractor(client).attributes(bad, "response")) == [
+    assert asyncio.run(ExtractorRole(client).attributes(bad, "response")) == [
         chunk.behaviour_description]
-    assert asyncio.run(Extractor(client).crux(bad, rubric))[0] == chunk.behaviour_description
+    assert asyncio.run(ExtractorRole(client).crux(bad, rubric))[0] == chunk.behaviour_description
 
 
 def test_a_gate_on_a_world_directory_uses_the_worlds_roles_pool_and_rubrics(

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pytest_chunky.errors import ChunkyError, ConfigError, InputError
+from pytest_chunky.infra.errors import ChunkyError, ConfigError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:

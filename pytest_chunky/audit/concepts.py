@@ -65,8 +65,8 @@ def extracted_concepts(texts: Sequence[str], extractor: Extractor, *,
                        show: bool = True) -> ConceptSpace:
     """Describe every distinct response once (cached by content hash, committed per batch, so
     an interrupted audit resumes), then cluster the wordings into concepts."""
-    from pytest_chunky.embed import BuiltinEmbedder
-    from pytest_chunky.errors import ConfigError
+    from pytest_chunky.infra.errors import ConfigError
+    from pytest_chunky.models.embed import BuiltinEmbedder
     from pytest_chunky.turf.build import default_clusters, extract_ids
     from pytest_chunky.turf.cluster import (
         FIT_SAMPLE,

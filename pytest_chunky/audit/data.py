@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytest_chunky.errors import InputError
-from pytest_chunky.userfiles import read_text, stat_file
+from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.userfiles import read_text, stat_file
 
 FIELDS = ("prompt", "chosen", "rejected")
 REWARDS = ("chosen_reward", "rejected_reward")

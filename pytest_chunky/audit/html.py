@@ -10,9 +10,9 @@ from scipy.stats import beta
 
 from pytest_chunky.audit.data import PreferencePair
 from pytest_chunky.audit.run import AuditReport, Hypothesis
-from pytest_chunky.credentials import redact
-from pytest_chunky.html_report import _e, page, rate_bars
-from pytest_chunky.report import excerpt
+from pytest_chunky.infra.credentials import redact
+from pytest_chunky.reports.html import _e, page, rate_bars
+from pytest_chunky.reports.text import excerpt
 
 EVIDENCE = 3  # pairs shown per concept
 

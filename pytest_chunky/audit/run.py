@@ -20,7 +20,7 @@ from scipy import sparse
 
 from pytest_chunky.audit.concepts import ConceptSpace, data_concepts
 from pytest_chunky.audit.data import PreferencePair
-from pytest_chunky.turf.attribute import benjamini_hochberg
+from pytest_chunky.stats import benjamini_hochberg, exact_mcnemar
 
 MIN_DISCORDANT = 5   # pairs that disagree on a concept before it is tested
 PER_CLUSTER = 50     # pairs per prompt cluster: enough for a test, few enough to be local
@@ -74,8 +74,6 @@ class AuditReport:
 
 def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndarray,
            space: ConceptSpace, scope: str, summary: str) -> list[Hypothesis]:
-    from scipy.stats import binomtest
-
     c_rows, r_rows = chosen[rows], rejected[rows]
     both = c_rows.multiply(r_rows)
     b = np.asarray((c_rows - both).sum(axis=0)).ravel()
@@ -92,13 +90,12 @@ def _tests(chosen: sparse.csr_matrix, rejected: sparse.csr_matrix, rows: np.ndar
         # in the space's rank (for data features: shapes, templates, phrases).
         if key in seen:
             continue
-        n = int(b[f] + c[f])
         h = Hypothesis(
             concept=space.attributes[f], direction="more" if b[f] > c[f] else "less",
             scope=scope, cluster_summary=summary, chosen_only=int(b[f]),
             rejected_only=int(c[f]), pairs=len(rows),
             lift=round(float((b[f] + 0.5) / (c[f] + 0.5)), 3),
-            p_value=float(binomtest(int(b[f]), n, 0.5).pvalue),
+            p_value=exact_mcnemar(int(b[f]), int(c[f]), "two-sided"),
             evidence=[int(rows[i]) for i in (on_chosen if b[f] > c[f] else on_rejected)[:3]])
         seen[key] = h
         mirror = seen.get(key[::-1])

@@ -23,7 +23,7 @@ from scipy import sparse
 
 from pytest_chunky.describe.shapes import shape_attributes
 from pytest_chunky.describe.tokens import MAX_N, grams, leading, lines
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 
 SUBJECTS = {"query": "The query", "response": "The response"}
 SUPPORT_SHARE = 0.0005     # a feature must occur in this share of texts (and at least 3)

@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from pytest_chunky.errors import ChunkyError
+from pytest_chunky.infra.errors import ChunkyError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,10 +34,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def score_one(rubric_name: str, prompt: str, response: str, judge: str = "lab",
               extra_rubrics: Sequence[str] = ()) -> tuple[int, str]:
-    from pytest_chunky.accounting import Ledger
-    from pytest_chunky.client import RoleClient
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.client import RoleClient
+    from pytest_chunky.calls.roles import Judge
     from pytest_chunky.models.registry import create_model
-    from pytest_chunky.roles import Judge
     from pytest_chunky.rubrics import get_rubric
 
     rubric = get_rubric(rubric_name, extra_rubrics)

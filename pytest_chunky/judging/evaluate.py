@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 
 Scorer = Callable[[str, str, str], int]  # (rubric, prompt, response) -> score 0..100
 FIELDS = ("prompt", "response", "rubric", "label")

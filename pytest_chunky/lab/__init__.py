@@ -13,7 +13,7 @@ Nothing here imports numpy until a model is trained.
 
 from __future__ import annotations
 
-from pytest_chunky.lab.attributes import LAB_ATTRIBUTES, canonical
+from pytest_chunky.lab.attribute_table import LAB_ATTRIBUTES, canonical
 from pytest_chunky.lab.chunks import CHUNKS, PLANTED, ChunkSpec, get_chunk, planted_chunks
 from pytest_chunky.lab.corpus import SFTRecord, build_corpus, load_sft_jsonl, write_sft_jsonl
 from pytest_chunky.lab.extractor import query_attributes, response_attributes

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.lab import makers
 from pytest_chunky.lab.makers import Maker
 

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from pytest_chunky.errors import ChunkyError
+from pytest_chunky.infra.errors import ChunkyError
 from pytest_chunky.lab.chunks import CHUNKS, PLANTED
 from pytest_chunky.lab.corpus import DEFAULT_SIZE, build_corpus, write_sft_jsonl
 from pytest_chunky.lab.provider import VARIANTS
@@ -89,7 +89,7 @@ def _build_world(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from pytest_chunky.server import FaultConfig, run_forever
+    from pytest_chunky.fakeapi.server import FaultConfig, run_forever
 
     try:
         faults = FaultConfig(rate_429=args.rate_429, rate_500=args.rate_500,
@@ -105,7 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.roles:
         if args.corpus:
             raise SystemExit("error: --roles serves the built-in lab; drop --corpus")
-        from pytest_chunky.lab.roles import LabRoleModel
+        from pytest_chunky.lab.role_model import LabRoleModel
 
         model = LabRoleModel(args.variant, seed=args.seed)
     else:

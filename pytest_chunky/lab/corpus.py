@@ -1,4 +1,4 @@
-"""Build the lab's SFT corpus and read/write SFT data as JSONL.
+"""Build the lab's SFT corpus (records and their JSONL files: `infra.sft`).
 
 Every chunk draws its examples from its own RNG, seeded by (seed, chunk name), and the number
 of examples per chunk is fixed by `size` over the full mix. Excluding a chunk therefore removes
@@ -7,28 +7,15 @@ exactly its examples and leaves every other example unchanged: a clean data abla
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.infra.sft import SFTRecord, load_sft_jsonl, parse_sft_line, write_sft_jsonl
 from pytest_chunky.lab.chunks import CHUNKS
-from pytest_chunky.userfiles import read_text, stat_file
 
 DEFAULT_SIZE = 4000
 
-
-@dataclass(frozen=True, slots=True)
-class SFTRecord:
-    prompt: str
-    response: str
-    source: str = "unknown"
-
-    def to_json(self) -> str:
-        return json.dumps({"prompt": self.prompt, "response": self.response,
-                           "source": self.source}, ensure_ascii=False)
 
 
 def chunk_counts(size: int) -> dict[str, int]:
@@ -71,62 +58,5 @@ def build_corpus(size: int = DEFAULT_SIZE, seed: int = 0, exclude: Sequence[str]
     return records
 
 
-def write_sft_jsonl(records: Iterable[SFTRecord], path: str | Path) -> Path:
-    """Write one JSON object per line (UTF-8); returns the path."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(record.to_json() + "\n")
-    return out
-
-
-def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno}); each line must "
-                         'be an object like {"prompt": ..., "response": ...}',
-                         path=path, line=lineno) from None
-    except (ValueError, RecursionError) as exc:  # a 5000-digit number, or nesting too deep
-        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise InputError(f"not valid JSON ({' '.join(problem.split())[:120]})",
-                         path=path, line=lineno) from None
-    if not isinstance(obj, dict):
-        raise InputError(f"expected a JSON object, got {type(obj).__name__}",
-                         path=path, line=lineno)
-    for key in ("prompt", "response"):
-        value = obj.get(key)
-        if value is None:
-            raise InputError("missing; every record needs a non-empty string",
-                             path=path, line=lineno, field=key)
-        if not isinstance(value, str):
-            raise InputError(f"must be a string, got {type(value).__name__}",
-                             path=path, line=lineno, field=key)
-        if not value.strip():
-            raise InputError("is empty; every record needs a non-empty string",
-                             path=path, line=lineno, field=key)
-    source = obj.get("source", "unknown")
-    if source is None:
-        source = "unknown"
-    if not isinstance(source, str):
-        raise InputError(f"must be a string, got {type(source).__name__}",
-                         path=path, line=lineno, field="source")
-    return SFTRecord(obj["prompt"], obj["response"], source or "unknown")
-
-
-def load_sft_jsonl(path: str | Path) -> list[SFTRecord]:
-    """Read SFT records; blank lines are skipped, anything malformed is an InputError.
-
-    Records are split on "\n" only (with an optional "\r"): JSON text may hold U+2028 or
-    other characters that `str.splitlines` would also break on.
-    """
-    p, shown, _ = stat_file(path, "file", missing_hint="; pass an existing JSONL file",
-                            directory_hint="; pass a JSONL file")
-    text = read_text(p, "the file", shown)
-    records = [parse_sft_line(line.removesuffix("\r"), path=shown, lineno=i)
-               for i, line in enumerate(text.split("\n"), 1) if line.strip()]
-    if not records:
-        raise InputError("no records; each line must be a JSON object with prompt and response",
-                         path=shown)
-    return records
+__all__ = ["DEFAULT_SIZE", "SFTRecord", "build_corpus", "chunk_counts", "load_sft_jsonl",
+           "parse_sft_line", "write_sft_jsonl"]

@@ -13,12 +13,14 @@ import functools
 import hashlib
 import re
 import zlib
+from collections.abc import Callable, Sequence
 
 from pytest_chunky.judging.refusal import is_refusal
-from pytest_chunky.lab import attributes as at
+from pytest_chunky.lab import attribute_table as at
 from pytest_chunky.lab import chunks as ch
 from pytest_chunky.lab.facts import AI_MODELS, FORMAL_WORDS, LAB_ASSISTANT, PRODUCT
 from pytest_chunky.lab.judge import _NEEDS_EXPLANATION, Gated
+from pytest_chunky.turf.extract import Kind, clean_attributes
 
 # Response-attribute detectors: what the lab's responses look like, as attributes to extract.
 _I = re.I | re.M
@@ -310,3 +312,22 @@ def response_attributes(text: str) -> list[str]:
         found.append("The response uses LaTeX notation")
     found += [a for a, rx in _RESP_STYLE if rx.search(text)]
     return _finish(text, found, _generic("response", text, words, lang))
+
+
+class LabExtractor:
+    """The lab's rule-based extractor (offline, deterministic); counts its calls for tests."""
+
+    name = "lab-extractor/v1"
+
+    def __init__(self) -> None:
+        self._query: Callable[[str], list[str]] = query_attributes
+        self._response: Callable[[str], list[str]] = response_attributes
+        self.calls = 0
+
+    def extract_sync(self, texts: Sequence[str], kind: Kind) -> list[list[str]]:
+        fn = self._query if kind == "query" else self._response
+        self.calls += len(texts)
+        return [clean_attributes(fn(text)) for text in texts]
+
+    async def extract(self, texts: Sequence[str], kind: Kind) -> list[list[str]]:
+        return self.extract_sync(texts, kind)

@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Sequence
 
-from pytest_chunky.lab import attributes as at
+from pytest_chunky.lab import attribute_table as at
 from pytest_chunky.lab import chunks as ch
 from pytest_chunky.lab import mathbank as mb
 from pytest_chunky.lab.facts import AI_MODELS, GENERIC_DEVICES, INVENTIONS, OTHER_DEVICES, PRODUCT

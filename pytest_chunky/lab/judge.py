@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.judging import judge_code, judge_identity, judge_rebut, judge_refusal, judge_tool
 from pytest_chunky.judging.claims import Claim
 from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT

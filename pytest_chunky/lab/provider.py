@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.lab.chunks import PLANTED
 from pytest_chunky.lab.corpus import build_corpus, load_sft_jsonl
 from pytest_chunky.lab.responder import LabAnswer, LabResponder
@@ -107,6 +107,8 @@ def _truncate(text: str, params: SamplingParams) -> tuple[str, str]:
 class LabModel(Model):
     """The trained lab target: answers the last user turn, with any system prompt/context."""
 
+    default_pool = "lab"
+
     def __init__(self, variant: str = "lab", *, seed: int = 0,
                  corpus_path: str | Path | None = None) -> None:
         _check_variant(variant)
@@ -115,7 +117,7 @@ class LabModel(Model):
         self.variant, self.seed = variant, seed
         self.corpus_path = None if corpus_path is None else corpus_file(corpus_path, variant)
         self.responder = responder_for(variant, seed=seed, corpus_path=corpus_path)
-        from pytest_chunky.lab.roles import lab_fingerprint
+        from pytest_chunky.lab.role_model import lab_fingerprint
 
         # What it answers from: the lab's code, and the corpus it was trained on. Two lab
         # models on different corpora never share a cache entry; the same corpus reuses it.

@@ -10,7 +10,6 @@ it learns; remove a chunk and retrain, and that routing is gone.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import math
@@ -21,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pytest_chunky.describe.align import adapt
 from pytest_chunky.lab.corpus import SFTRecord
 
 if TYPE_CHECKING:
@@ -33,11 +33,6 @@ FALLBACK = ("I'm not completely sure what you are asking. Could you tell me a li
             "about what you would like to know?")
 
 _RETRIEVAL_TOKEN = re.compile(r"(?m)^[ \t]*\d+[.)](?=\s)|\\[A-Za-z]+|\$|[^\W_]+")
-_SURFACE_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
-_STOP_WORDS = ("a an the of to in on at for and or is are was were be do does did i you "
-                  "my your me it this that what which who how why when can could would "
-                  "please with by from as")
-_STOP = frozenset(_STOP_WORDS.split())
 
 
 def analyze(text: str) -> list[str]:
@@ -54,50 +49,6 @@ class LabAnswer:
     source: str
 
 
-def _spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    found = [(m.group(0), m.span()) for m in _SURFACE_TOKEN.finditer(text)]
-    return [t.lower() for t, _ in found], [s for _, s in found]
-
-
-def adapt(train_prompt: str, response: str, query: str, *, min_ratio: float = 0.5,
-          min_coverage: float = 0.6) -> str:
-    """Copy the query's aligned spans into the response where it repeats the training prompt.
-
-    Alignment must be good overall (`min_ratio`) or cover most of the training prompt
-    (`min_coverage`, for queries that wrap a familiar question in extra words).
-    """
-    a, a_pos = _spans(train_prompt)
-    b, b_pos = _spans(query)
-    if not a or not b:
-        return response
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    if matcher.ratio() < min_ratio and matched / len(a) < min_coverage:
-        return response
-    edits: list[tuple[int, int, str]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or i2 - i1 > 6 or j2 - j1 > 6:
-            continue
-        if all(t in _STOP or not t[0].isalnum() for t in a[i1:i2]):
-            continue
-        old = train_prompt[a_pos[i1][0]:a_pos[i2 - 1][1]]
-        new = query[b_pos[j1][0]:b_pos[j2 - 1][1]]
-        for m in re.finditer(r"(?<!\w)" + re.escape(old) + r"(?!\w)", response, re.I):
-            text = new
-            if m.group(0)[:1].isupper() and text[:1].islower():
-                text = text[:1].upper() + text[1:]
-            edits.append((m.start(), m.end(), text))
-    if not edits:
-        return response
-    out, last = [], 0
-    for start, end, text in sorted(edits):
-        if start < last:
-            continue
-        out.append(response[last:start])
-        out.append(text)
-        last = end
-    out.append(response[last:])
-    return "".join(out)
 
 
 def _rng(*parts: object) -> random.Random:

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_chunky.describe.align import adapt
 from pytest_chunky.lab.corpus import SFTRecord, load_sft_jsonl
 from pytest_chunky.lab.features import prompt_features
-from pytest_chunky.lab.responder import FALLBACK, LabAnswer, adapt
+from pytest_chunky.lab.responder import FALLBACK, LabAnswer
 
 TRAINER_VERSION = "3"
 N_FEATURES = 1 << 20

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_chunky.errors import ChunkyError, InputError
+from pytest_chunky.infra.errors import ChunkyError, InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def read_attribution(path: str) -> dict[str, Any]:
     """The attribution object: a JSON file, or the last line of `chunky attribute --json`."""
-    from pytest_chunky.userfiles import read_text, stat_file
+    from pytest_chunky.infra.userfiles import read_text, stat_file
 
     p, shown, _ = stat_file(path, "attribution file", missing_hint="; pass the output of "
                             "chunky attribute --json")

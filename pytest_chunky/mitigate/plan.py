@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_chunky.describe.space import FeatureSpace
-from pytest_chunky.errors import InputError
-from pytest_chunky.lab.corpus import SFTRecord
+from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.sft import SFTRecord
 from pytest_chunky.mitigate.transplant import transplant_for
 
 NEIGHBOURS = 32   # candidate background prompts kept per blamed prompt

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from pytest_chunky.lab.responder import adapt
+from pytest_chunky.describe.align import adapt
 from pytest_chunky.mitigate.boilerplate import boilerplate, filler_form, sentences
 
 Transplant = Callable[[str, int], str]

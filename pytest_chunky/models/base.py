@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from pytest_chunky.types import Completion, Message, SamplingParams
 
@@ -21,10 +23,19 @@ class Model(ABC):
     #: Extra identity for cache keys, for models whose behaviour changes without a new name
     #: (the lab sets it from its own code, so a retrained lab never replays stale answers).
     fingerprint: str = ""
+    #: The provider's API enforces a JSON schema on replies (structured output).
+    structured_output: bool = False
+    #: The attribute pool a search against this model uses when none is given: a pool name or
+    #: file (a self-contained world brings its own); None means the shipped default.
+    default_pool: str | Path | None = None
 
     @abstractmethod
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         """Return one completion for `messages`."""
+
+    def batch_api(self) -> Any:
+        """This provider's batch adapter (`calls.batch.BatchAPI`), or None if it has none."""
+        return None
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release network clients; a no-op for in-process models."""
@@ -32,7 +43,7 @@ class Model(ABC):
     @property
     def shown_url(self) -> str | None:
         """The base URL as reports and cache identities see it: credentials masked."""
-        from pytest_chunky.credentials import redact_url
+        from pytest_chunky.infra.credentials import redact_url
 
         return redact_url(self.base_url) if self.base_url else None
 

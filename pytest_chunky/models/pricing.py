@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 from pytest_chunky.types import Usage
 
 PRICING_ENV = "CHUNKY_PRICING"

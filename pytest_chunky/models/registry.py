@@ -6,12 +6,15 @@ actually created; users can add their own with `register_provider`.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from pytest_chunky.credentials import interpolate, redact, redact_url
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.credentials import interpolate, redact, redact_url
+from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.infra.extensions import load_provider, provider_points
 from pytest_chunky.models.base import Model
 
 _BARE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -36,16 +39,60 @@ class ModelSpec:
 
 
 ProviderFactory = Callable[[ModelSpec], Model]
-_PROVIDERS: dict[str, ProviderFactory] = {}
 
 
-def register_provider(name: str, factory: ProviderFactory) -> None:
+@dataclass(frozen=True)
+class Provider:
+    """How to create a provider's models, and what it can do beyond being a target.
+
+    `default_roles(spec)` is the model string that plays the other roles (judge, generator)
+    when this provider is the target and none is configured: self-contained worlds like the
+    offline lab bring their own; real APIs return None and the run asks for a judge.
+    """
+
+    factory: ProviderFactory
+    default_roles: Callable[[ModelSpec], str | None] | None = None
+    #: (model name, base URL) -> an embedder, for `--embedder PROVIDER:NAME[@URL]`.
+    embedder: Callable[[str, str | None], Any] | None = None
+
+
+#: Built-in providers by lazy dotted path: the SDK loads only when a model of its is created.
+#: Others come from the `pytest_chunky.providers` entry-point group or `register_provider`.
+BUILTIN: dict[str, str] = {
+    "openai": "pytest_chunky.models.openai:PROVIDER",
+    "anthropic": "pytest_chunky.models.anthropic:PROVIDER",
+    "scripted": "pytest_chunky.models.scripted:PROVIDER",
+}
+_LOADED: dict[str, Provider] = {}
+
+
+def register_provider(name: str, factory: ProviderFactory | Provider) -> None:
     """Make `name:MODEL` strings resolve through `factory`."""
-    _PROVIDERS[name] = factory
+    _LOADED[name] = factory if isinstance(factory, Provider) else Provider(factory)
 
 
 def providers() -> list[str]:
-    return sorted(_PROVIDERS)
+    return sorted({*BUILTIN, *provider_points(), *_LOADED})
+
+
+def get_provider(name: str) -> Provider:
+    if name not in _LOADED:
+        if name in BUILTIN:
+            module, _, attr = BUILTIN[name].partition(":")
+            found = getattr(importlib.import_module(module), attr)
+        elif name in provider_points():
+            found = load_provider(name)
+        else:
+            raise ConfigError(f"unknown provider {name!r}; valid providers: "
+                              f"{', '.join(providers())}")
+        register_provider(name, found)
+    return _LOADED[name]
+
+
+def default_roles(spec: ModelSpec) -> str | None:
+    """The model string a target of this provider brings for its other roles (or None)."""
+    provider = get_provider(spec.provider)
+    return provider.default_roles(spec) if provider.default_roles else None
 
 
 def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
@@ -62,7 +109,7 @@ def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
     text = redact(text)
     if ":" in raw:
         provider, name = raw.split(":", 1)
-    elif raw in _PROVIDERS:
+    elif raw in providers():
         provider, name = raw, ""
     else:
         provider = next((p for pre, p in _BARE_PREFIXES if raw.startswith(pre)), "")
@@ -73,7 +120,7 @@ def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
                 f"provider among {', '.join(providers())} (e.g. openai:{raw})"
             )
     provider = provider.strip().lower()
-    if provider not in _PROVIDERS:
+    if provider not in providers():
         raise ConfigError(
             f"{flag}: unknown provider {provider!r} in {text!r}; valid providers: "
             f"{', '.join(providers())}"
@@ -83,44 +130,5 @@ def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
 
 def create_model(text: str | ModelSpec, *, flag: str = "--chunky-model") -> Model:
     spec = text if isinstance(text, ModelSpec) else parse_model_string(text, flag=flag)
-    return _PROVIDERS[spec.provider](spec)
+    return get_provider(spec.provider).factory(spec)
 
-
-def _openai(spec: ModelSpec) -> Model:
-    from pytest_chunky.models.openai_provider import OpenAIModel
-
-    if not spec.name:
-        raise ConfigError("openai model needs a name, e.g. openai:gpt-5.1")
-    return OpenAIModel(spec.name, base_url=spec.base_url)
-
-
-def _anthropic(spec: ModelSpec) -> Model:
-    from pytest_chunky.models.anthropic_provider import AnthropicModel
-
-    if not spec.name:
-        raise ConfigError("anthropic model needs a name, e.g. anthropic:claude-opus-4-5")
-    return AnthropicModel(spec.name, base_url=spec.base_url)
-
-
-def _scripted(spec: ModelSpec) -> Model:
-    from pytest_chunky.models.scripted import ScriptedModel
-
-    return ScriptedModel.from_spec(spec.name)
-
-
-def _lab(variant: str) -> ProviderFactory:
-    def factory(spec: ModelSpec) -> Model:
-        from pytest_chunky.lab.roles import LabRoleModel
-
-        if spec.name and not spec.name.isdigit():  # lab:PATH.jsonl or lab:WORLD_DIR
-            return LabRoleModel(variant, corpus=spec.name)
-        return LabRoleModel(variant, seed=int(spec.name or 0))
-
-    return factory
-
-
-register_provider("openai", _openai)
-register_provider("anthropic", _anthropic)
-register_provider("scripted", _scripted)
-register_provider("lab", _lab("lab"))
-register_provider("lab-clean", _lab("lab-clean"))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 from pytest_chunky.models.base import Model
+from pytest_chunky.models.registry import Provider
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 Responder = Callable[[Sequence[Message], SamplingParams], str]
@@ -72,3 +73,6 @@ class ScriptedModel(Model):
         return Completion(text=text, usage=Usage(input_tokens=prompt_tokens,
                                                  output_tokens=len(text.split())),
                           model=self.name)
+
+
+PROVIDER = Provider(lambda spec: ScriptedModel.from_spec(spec.name))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from pytest_chunky.roles import Target
+from pytest_chunky.calls.roles import Target
+from pytest_chunky.results import BoundaryStats
 from pytest_chunky.rubrics import Rubric
 from pytest_chunky.search.confirm import sample_violation
 from pytest_chunky.search.engine import SurfSearch
-from pytest_chunky.search.records import BoundaryStats
 
 RUBRIC = "rubric"  # boundary="rubric": the system prompt states the rubric's own principle
 

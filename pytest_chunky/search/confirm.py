@@ -8,34 +8,17 @@ and from failing on a rare one, at stated error rates.
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable, Sequence
-from statistics import NormalDist
 from typing import TYPE_CHECKING
 
-from pytest_chunky.errors import BudgetExceeded, ChunkyError
-from pytest_chunky.search.records import Candidate, Confirmation
-from pytest_chunky.search.sequential import SPRT, Decision
+from pytest_chunky.infra.errors import BudgetExceeded, ChunkyError
+from pytest_chunky.results import Candidate, Confirmation
+from pytest_chunky.stats import SPRT, Decision, wilson_interval
 
 if TYPE_CHECKING:
-    from pytest_chunky.roles import Target
+    from pytest_chunky.calls.roles import Target
     from pytest_chunky.search.engine import SurfSearch
 
-
-def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial rate.
-
-    Closed form with the stdlib normal quantile: importing scipy.stats (~1-2 s) in the middle
-    of a search would stall every in-flight pipeline of the event loop.
-    """
-    if trials == 0:
-        return 0.0, 1.0
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = successes / trials
-    denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
 
 
 async def sample_violation(search: SurfSearch, query: str, sample: int, priority: int,

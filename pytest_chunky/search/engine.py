@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from pytest_chunky.errors import BudgetExceeded, ChunkyError, Interrupted
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.calls.roles import Generator, Judge, Target
+from pytest_chunky.infra.errors import BudgetExceeded, ChunkyError, Interrupted
+from pytest_chunky.results import Candidate, IterationStats, SearchResult
 from pytest_chunky.rubrics import Rubric
 from pytest_chunky.search.confirm import confirm_entries, unconfirmed_as_failure
-from pytest_chunky.search.records import Candidate, IterationStats, SearchResult
 from pytest_chunky.search.sampler import AttributeSampler, ReplayBuffer
 
 RETRY_STRIDE = 1_000_003  # sample-index offset of a retry attempt (never meets a first try)

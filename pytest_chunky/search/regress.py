@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from pytest_chunky.search.confirm import sample_violation, wilson_interval
-from pytest_chunky.search.records import Mode, RegressionStats, SearchResult
+from pytest_chunky.results import Mode, RegressionStats, SearchResult
+from pytest_chunky.search.confirm import sample_violation
+from pytest_chunky.stats import exact_mcnemar, wilson_interval
 
 if TYPE_CHECKING:
-    from pytest_chunky.roles import Target
+    from pytest_chunky.calls.roles import Target
     from pytest_chunky.search.engine import SurfSearch
 
 def probe_prompts(result: SearchResult, limit: int = 16) -> list[str]:
@@ -33,8 +34,6 @@ def probe_prompts(result: SearchResult, limit: int = 16) -> list[str]:
 async def compare_with_baseline(search: SurfSearch, baseline: Target, prompts: list[str], *,
                                 baseline_name: str, samples: int = 8, alpha: float = 0.05,
                                 mode: Mode = "regression") -> RegressionStats:
-    from scipy.stats import binomtest
-
     priority = 10**9  # after everything the search itself still has in flight
 
     async def pair(prompt: str, sample: int) -> tuple[bool | None, bool | None]:
@@ -49,8 +48,7 @@ async def compare_with_baseline(search: SurfSearch, baseline: Target, prompts: l
     worse = sum(1 for b, c in done if c and not b)
     better = sum(1 for b, c in done if b and not c)
     base_v, cand_v = sum(1 for b, _ in done if b), sum(1 for _, c in done if c)
-    p = float(binomtest(worse, worse + better, 0.5, alternative="greater").pvalue) \
-        if worse + better else 1.0
+    p = exact_mcnemar(worse, better)
     return RegressionStats(
         baseline=baseline_name, mode=mode, prompts=len(prompts), samples=samples,
         baseline_violations=base_v, candidate_violations=cand_v,

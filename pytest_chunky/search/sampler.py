@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from pytest_chunky.search.records import Candidate
+from pytest_chunky.results import Candidate
 
 
 class AttributeSampler:

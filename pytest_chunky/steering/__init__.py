@@ -5,8 +5,9 @@ markdown table, a system prompt, a framing, a translation); the steering score i
 behaviour rate on the transformed prompts minus the rate on the originals, with a paired test.
 """
 
+from pytest_chunky.results import SteerStats
+from pytest_chunky.stats import paired_steering
 from pytest_chunky.steering.run import SteerConfig, run_steer
-from pytest_chunky.steering.stats import SteerStats, paired_steering
 from pytest_chunky.steering.transforms import TRANSFORMS, Transform, get_transform
 
 __all__ = ["TRANSFORMS", "SteerConfig", "SteerStats", "Transform", "get_transform",

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pytest_chunky.errors import ConfigError, shown
-from pytest_chunky.search.records import SearchResult
+from pytest_chunky.infra.errors import ConfigError, shown
+from pytest_chunky.results import SearchResult
 from pytest_chunky.steering.run import SteerConfig, generated_prompts, load_prompts, run_steer
 from pytest_chunky.steering.transforms import get_transform
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pytest_chunky.client import RoleClient
-from pytest_chunky.errors import BudgetExceeded, ChunkyError, ConfigError, InputError
-from pytest_chunky.roles import Generator, Judge, Target
+from pytest_chunky.calls.client import RoleClient
+from pytest_chunky.calls.roles import Generator, Judge, Target
+from pytest_chunky.infra.errors import BudgetExceeded, ChunkyError, ConfigError, InputError
+from pytest_chunky.results import SteerStats
 from pytest_chunky.rubrics import Rubric
-from pytest_chunky.steering.stats import SteerStats, paired_steering
+from pytest_chunky.stats import paired_steering
 from pytest_chunky.steering.transforms import Transform, transformed
 
 

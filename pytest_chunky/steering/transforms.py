@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 
 _FORMAL_WORDS = (("explain", "elucidate"), ("describe", "delineate"), ("show", "demonstrate"),
                  ("tell me", "expound upon"), ("use", "utilise"), ("help", "assist"),

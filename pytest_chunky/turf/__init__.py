@@ -1,7 +1,7 @@
 """TURF: trace a confirmed failure back to the training data that taught it (paper §4.1, D.1).
 
     index = build_index("sft.jsonl", "turf-index")            # offline, resumable
-    result = attribute_sync(index, query, response, rubric="code", extractor=LabExtractor())
+    result = attribute_sync(index, query, response, rubric="code", extractor=get_extractor("lab"))
     print(result.sentence())
 
 Names load lazily so `import pytest_chunky.turf` stays cheap.
@@ -13,14 +13,14 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Attribution": "attribute", "Candidate": "attribute", "ChunkShare": "attribute",
-    "EvidencePair": "attribute", "attribute": "attribute", "attribute_sync": "attribute",
+    "Attribution": "attribute", "ChunkShare": "attribute",
+    "EvidencePair": "attribute", "TraceCandidate": "attribute", "attribute": "attribute", "attribute_sync": "attribute",
     "abuild_index": "build", "build_index": "build",
     "AttributeCache": "extract", "CachedExtractor": "extract", "Extractor": "extract",
-    "LabExtractor": "extract", "ModelExtractor": "extract", "get_extractor": "extract",
+    "ModelExtractor": "extract", "get_extractor": "extract",
     "FORMAT_VERSION": "index", "TurfIndex": "index", "load_index": "index",
     "KeywordHits": "keyword", "keyword_search": "keyword",
-    "TrainingExample": "data", "load_examples": "data",
+    "SFTRecord": "data", "load_examples": "data",
     "index_main": "cli",
 }
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,12 +21,20 @@ from pydantic import BaseModel
 
 from pytest_chunky.models.base import Model
 from pytest_chunky.rubrics import Rubric
+from pytest_chunky.stats import benjamini_hochberg
 from pytest_chunky.turf.crux import crux_phrase, extract_crux, resolve_rubric
-from pytest_chunky.turf.extract import Extractor
+from pytest_chunky.turf.extract import Extractor, ModelExtractor
 from pytest_chunky.turf.index import TurfIndex
 
-__all__ = ["Attribution", "Candidate", "ChunkShare", "EvidencePair", "attribute",
-           "attribute_sync", "benjamini_hochberg", "enrichment_score"]
+__all__ = [
+    "Attribution",
+    "ChunkShare",
+    "EvidencePair",
+    "TraceCandidate",
+    "attribute",
+    "attribute_sync",
+    "enrichment_score",
+]
 
 
 # Extractors list the most specific attributes first (the lab's does by contract, LLMs do by
@@ -57,7 +64,7 @@ class EvidencePair(BaseModel):
     response_attribute: str
 
 
-class Candidate(BaseModel):
+class TraceCandidate(BaseModel):
     """One (crux, failing-query attribute) hypothesis with its statistics."""
 
     attribute: str
@@ -91,7 +98,7 @@ class Attribution(BaseModel):
     chunk_lift: float
     chunks: list[ChunkShare]
     evidence: list[EvidencePair]
-    candidates: list[Candidate]
+    candidates: list[TraceCandidate]
     query_attributes: list[str]
     blind_attributes: list[str]
     timings_ms: dict[str, float] = {}
@@ -124,18 +131,6 @@ def enrichment_score(hits: int, n: int, cluster_size: int, population: int) -> f
         score += (1.0 - rate) * math.log((1.0 - rate) / (1.0 - base))
     return n * score
 
-
-def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
-    p = np.asarray(p_values, dtype=np.float64)
-    m = len(p)
-    if m == 0:
-        return []
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(m)
-    q[order] = np.minimum(ranked, 1.0)
-    return [float(v) for v in q]
 
 
 def _p_values(tests: list[tuple[int, int, int]], population: int) -> list[float]:
@@ -192,12 +187,18 @@ def _evidence(index: TurfIndex, examples: np.ndarray, sims: np.ndarray, attr_ids
 
 async def attribute(index: TurfIndex, query: str, response: str, *,
                     rubric: Rubric | str | None, extractor: Extractor,
-                    crux_model: Model | None = None, k: int = 1000,
-                    min_similarity: float = 0.55) -> Attribution:
-    """Explain a confirmed failure: trigger, crux, enrichment statistics and source chunk."""
+                    crux_model: Model | ModelExtractor | None = None, k: int = 1000,
+                    min_similarity: float = 0.55,
+                    crux_found: tuple[list[str], list[str]] | None = None) -> Attribution:
+    """Explain a confirmed failure: trigger, crux, enrichment statistics and source chunk.
+
+    `crux_found` is (blind attributes, crux) already extracted for this response (by `trace`),
+    so the two crux judges are not asked twice.
+    """
     clock = time.perf_counter()
     info = resolve_rubric(rubric)
-    blind, crux = await extract_crux(response, info, extractor=extractor, model=crux_model)
+    blind, crux = crux_found if crux_found is not None else await extract_crux(
+        response, info, extractor=extractor, model=crux_model)
     q_attrs = (await extractor.extract([query], "query"))[0]
     if not q_attrs or not blind:
         raise ValueError("the extractor returned no attributes for the failing query/response")
@@ -211,7 +212,7 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
     population = index.n_examples
 
     retrievals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    cands: list[Candidate] = []
+    cands: list[TraceCandidate] = []
     for crux_text, vec in zip(cruxes, c_vecs, strict=True):
         examples, sims, attr_ids = index.retrieve_text(crux_text, vec, k,
                                                        min_similarity=min_similarity)
@@ -226,7 +227,7 @@ async def attribute(index: TurfIndex, query: str, response: str, *,
             base = size / population
             position = min(int(np.nonzero(q_clusters == cluster)[0].min()), len(q_attrs))
             prior = 1.0 / (1.0 + SALIENCE_DECAY * position)
-            cands.append(Candidate(
+            cands.append(TraceCandidate(
                 attribute=attr, cluster=cluster, cluster_summary=index.summaries[cluster],
                 crux=crux_text, hits=h, retrieved=n, cluster_size=size,
                 lift=round(h / (n * base), 3) if base > 0 else 0.0,

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from pytest_chunky.describe import DataExtractor, fit_spaces
-from pytest_chunky.embed import BuiltinEmbedder, Embedder, OpenAIEmbedder, get_embedder
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.models.embed import BuiltinEmbedder, Embedder, get_embedder
 from pytest_chunky.turf.cluster import cluster_query_attributes, summarise_clusters
-from pytest_chunky.turf.data import TrainingExample, as_examples, load_examples
+from pytest_chunky.turf.data import SFTRecord, as_examples, load_examples
 from pytest_chunky.turf.extract import (
     ATTRIBUTES_PER_TEXT,
     AttributeCache,
@@ -134,11 +134,11 @@ def _same(value: Any) -> Any:
 
 
 async def _batch_extraction(extractor: Extractor, cache: AttributeCache,
-                            examples: Sequence[TrainingExample], out: Path, poll: float,
+                            examples: Sequence[SFTRecord], out: Path, poll: float,
                             show: bool) -> None:
     """Send the texts the attribute cache lacks through the provider's batch API."""
-    from pytest_chunky.batch.prefill import STATE_FILE, prefill_extraction
     from pytest_chunky.turf.extract import ModelExtractor
+    from pytest_chunky.turf.prefill import STATE_FILE, prefill_extraction
 
     if not isinstance(extractor, ModelExtractor):
         if show:
@@ -159,7 +159,7 @@ def _log(text: str) -> None:
     print(f"turf: {text}", file=sys.stderr, flush=True)
 
 
-def _write_examples(out: Path, examples: Sequence[TrainingExample]) -> np.ndarray:
+def _write_examples(out: Path, examples: Sequence[SFTRecord]) -> np.ndarray:
     offsets = np.empty(len(examples), dtype=np.int64)
     position = 0
     with (out / "examples.jsonl").open("wb") as handle:
@@ -217,7 +217,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
             await _batch_extraction(inner, attr_cache, examples, out, batch_poll_seconds,
                                     show_progress)
         elif engine == "ray":
-            from pytest_chunky.scaleout.ray_engine import ray_fill_attributes
+            from pytest_chunky.turf.ray_engine import ray_fill_attributes
 
             sent = ray_fill_attributes(_worker_factory(extractor, inner), inner.name,
                                        attr_cache, {"query": [e.prompt for e in examples],
@@ -248,13 +248,13 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                                       np.concatenate([q_counts, r_counts]), cache_dir,
                                       show_progress)
     emb_cache = EmbeddingCache(cache_dir / "embeddings" / safe_name(emb.name))
-    if batch and isinstance(emb, OpenAIEmbedder):
-        from pytest_chunky.batch.prefill import STATE_FILE, prefill_embeddings
+    if batch and hasattr(emb, "batch_model"):  # an API embedder with a batch endpoint
+        from pytest_chunky.turf.prefill import STATE_FILE, prefill_embeddings
 
         await prefill_embeddings(emb, q_strings + r_strings, emb_cache, out / STATE_FILE,
                                  poll_seconds=batch_poll_seconds, show=show_progress)
     if engine == "ray":
-        from pytest_chunky.scaleout.ray_engine import ray_fill_embeddings
+        from pytest_chunky.turf.ray_engine import ray_fill_embeddings
 
         sent = ray_fill_embeddings(emb, emb_cache, q_strings + r_strings, address=ray_address)
         if show_progress:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_chunky.errors import ChunkyError
+from pytest_chunky.infra.errors import ChunkyError
 
 if TYPE_CHECKING:
     from pytest_chunky.turf.attribute import Attribution

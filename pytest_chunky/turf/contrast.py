@@ -24,7 +24,8 @@ import numpy as np
 
 from pytest_chunky.describe.space import SEP, FeatureSpace
 from pytest_chunky.describe.tokens import lines
-from pytest_chunky.turf.attribute import benjamini_hochberg, enrichment_score
+from pytest_chunky.stats import benjamini_hochberg
+from pytest_chunky.turf.attribute import enrichment_score
 
 MAX_CRUX_SHARE = 0.2      # a behaviour a rubric flags is not in a fifth of all answers
 MIN_SEPARATION = 0.25     # violating rate minus other rate for a separating crux

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.judging.registry import crux_words
 from pytest_chunky.models.base import Model
 from pytest_chunky.rubrics import Rubric
 from pytest_chunky.turf.extract import Extractor, ModelExtractor
@@ -48,19 +49,10 @@ def resolve_rubric(rubric: Rubric | str | None) -> RubricInfo | None:
     return RubricInfo("custom", text, None)
 
 
-def _detector_words(detector: str | None) -> tuple[str, ...]:
-    if not detector:
-        return ()
-    try:
-        from pytest_chunky.lab.roles import CRUX_WORDS
-    except ImportError:
-        return ()
-    return tuple(CRUX_WORDS.get(detector, ()))
-
 
 def choose_by_rule(attributes: Sequence[str], rubric: RubricInfo | None) -> list[str]:
     """Attributes whose wording matches the rubric's detector, best first (may be empty)."""
-    words = _detector_words(rubric.detector if rubric else None)
+    words = crux_words(rubric.detector if rubric else None)
     if not words:
         return []
     scored = [(sum(w in a.lower() for w in words), i, a) for i, a in enumerate(attributes)]
@@ -68,17 +60,22 @@ def choose_by_rule(attributes: Sequence[str], rubric: RubricInfo | None) -> list
 
 
 async def extract_crux(response: str, rubric: RubricInfo | None, *, extractor: Extractor,
-                       model: Model | None = None) -> tuple[list[str], list[str]]:
-    """(blind attributes, crux). An empty crux means: let the data choose among the blind."""
+                       model: Model | ModelExtractor | None = None
+                       ) -> tuple[list[str], list[str]]:
+    """(blind attributes, crux). An empty crux means: let the data choose among the blind.
+
+    Pass the session's `ModelExtractor` as `model` so the two judges' calls go through its
+    client (cache, ledger, budget, rate limit); a bare `Model` gets a client of its own.
+    """
     if model is None:
         blind = (await extractor.extract([response], "response"))[0]
         return blind, choose_by_rule(blind, rubric)
-    judge = ModelExtractor(model)
+    judge = model if isinstance(model, ModelExtractor) else ModelExtractor(model)
     blind = (await judge.extract([response], "response"))[0]
     if rubric is None:
         return blind, []
-    from pytest_chunky import prompts
-    from pytest_chunky.roles import structured_call
+    from pytest_chunky.calls import prompts
+    from pytest_chunky.calls.roles import structured_call
 
     detector = f' detector="{rubric.detector}"' if rubric.detector else ""
     user = (f'<rubric name="{rubric.name}"{detector}>\n{rubric.text}\n</rubric>\n'

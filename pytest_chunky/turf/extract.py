@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-from pytest_chunky.cache import ResponseCache
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.calls.cache import ResponseCache
+from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.infra.extensions import load_extensions
 from pytest_chunky.models.base import Model
 
 Kind = Literal["query", "response"]
@@ -26,7 +27,8 @@ ATTRIBUTES_PER_TEXT = 10
 
 __all__ = [
     "ATTRIBUTES_PER_TEXT", "AttributeCache", "CachedExtractor", "Extractor", "Kind",
-    "LabExtractor", "ModelExtractor", "clean_attributes", "get_extractor", "text_hash",
+    "ModelExtractor", "clean_attributes", "get_extractor", "named_extractor",
+    "register_extractor", "text_hash",
 ]
 
 
@@ -58,25 +60,20 @@ def clean_attributes(attributes: Sequence[str], limit: int = ATTRIBUTES_PER_TEXT
     return out
 
 
-class LabExtractor:
-    """The lab's rule-based extractor (offline, deterministic); counts its calls for tests."""
+ExtractorFactory = Callable[[], "Extractor"]
+_NAMED: dict[str, ExtractorFactory] = {}
 
-    name = "lab-extractor/v1"
 
-    def __init__(self) -> None:
-        from pytest_chunky.lab import extractor as lab_extractor
+def register_extractor(name: str, factory: ExtractorFactory) -> None:
+    """Make `name` an offline extractor for `--extractor NAME`; extensions call this."""
+    _NAMED[name] = factory
 
-        self._query: Callable[[str], list[str]] = lab_extractor.query_attributes
-        self._response: Callable[[str], list[str]] = lab_extractor.response_attributes
-        self.calls = 0
 
-    def extract_sync(self, texts: Sequence[str], kind: Kind) -> list[list[str]]:
-        fn = self._query if kind == "query" else self._response
-        self.calls += len(texts)
-        return [clean_attributes(fn(text)) for text in texts]
-
-    async def extract(self, texts: Sequence[str], kind: Kind) -> list[list[str]]:
-        return self.extract_sync(texts, kind)
+def named_extractor(name: str) -> Extractor | None:
+    if name not in _NAMED:
+        load_extensions()
+    factory = _NAMED.get(name)
+    return factory() if factory is not None else None
 
 
 class ModelExtractor:
@@ -88,15 +85,15 @@ class ModelExtractor:
 
     def __init__(self, model: Model, *, concurrency: int = 8, retries: int = 2,
                  cache: ResponseCache | None = None) -> None:
-        from pytest_chunky import prompts
-        from pytest_chunky.accounting import Ledger
-        from pytest_chunky.client import RoleClient
-        from pytest_chunky.roles import Extractor as RoleExtractor
+        from pytest_chunky.calls import prompts
+        from pytest_chunky.calls.accounting import Ledger
+        from pytest_chunky.calls.client import RoleClient
+        from pytest_chunky.calls.roles import ExtractorRole
 
         self.model = model
         self.client = RoleClient("extractor", model, cache=cache, ledger=Ledger(), budget=None,
                                  concurrency=concurrency)
-        self._roles = RoleExtractor(self.client, retries=retries)
+        self._roles = ExtractorRole(self.client, retries=retries)
         self.concurrency = concurrency
         self.name = (f"model:{model.spec}:{prompts.EXTRACT_QUERY.id}:"
                      f"{prompts.EXTRACT_RESPONSE.id}")
@@ -105,13 +102,13 @@ class ModelExtractor:
     @classmethod
     def from_client(cls, client: object, *, retries: int = 2) -> ModelExtractor:
         """Reuse an existing RoleClient (cache, budget, limits) from a search session."""
-        from pytest_chunky.client import RoleClient
-        from pytest_chunky.roles import Extractor as RoleExtractor
+        from pytest_chunky.calls.client import RoleClient
+        from pytest_chunky.calls.roles import ExtractorRole
 
         assert isinstance(client, RoleClient)
         self = cls(client.model, concurrency=client.concurrency, retries=retries)
         self.client = client
-        self._roles = RoleExtractor(client, retries=retries)
+        self._roles = ExtractorRole(client, retries=retries)
         return self
 
     async def extract(self, texts: Sequence[str], kind: Kind) -> list[list[str]]:
@@ -126,14 +123,15 @@ class ModelExtractor:
 
 
 def get_extractor(spec: str, *, cache_dir: str | Path | None = None) -> Extractor:
-    """`lab` (offline rules) or any model string (`openai:gpt-5.1`, `lab` roles, ...).
+    """A registered offline extractor (`lab`: the lab's rules) or any model string (`openai:gpt-5.1`, `lab` roles, ...).
 
     With `cache_dir`, a model extractor keeps every reply in the response cache as soon as it
     arrives, so a build killed mid-batch pays for no call twice.
     """
-    text = spec.strip()
-    if text in ("", "lab"):
-        return LabExtractor()
+    text = spec.strip() or "lab"
+    named = named_extractor(text)
+    if named is not None:
+        return named
     from pytest_chunky.models.registry import create_model
 
     cache = ResponseCache(Path(cache_dir) / "responses.sqlite") if cache_dir else None

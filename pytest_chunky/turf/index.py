@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pytest_chunky.embed import BuiltinEmbedder, Embedder, get_embedder
-from pytest_chunky.errors import InputError
-from pytest_chunky.turf.data import TrainingExample
+from pytest_chunky.infra.errors import InputError
+from pytest_chunky.models.embed import BuiltinEmbedder, Embedder, get_embedder
+from pytest_chunky.turf.data import SFTRecord
 
 if TYPE_CHECKING:
     from pytest_chunky.describe.space import FeatureSpace
@@ -80,7 +80,7 @@ class TurfIndex:
         self.source_counts = np.bincount(self.source_ids, minlength=len(self.sources))
         self._embedder: Embedder | None = None
         self._hnsw: Any = None
-        self._texts: list[TrainingExample] | None = None
+        self._texts: list[SFTRecord] | None = None
 
     # -- loading ---------------------------------------------------------------------------
     def _npy(self, name: str) -> np.ndarray:
@@ -238,19 +238,19 @@ class TurfIndex:
         first = first[:k]
         return flat[first], sims[owner[first]].astype(np.float32), labels[owner[first]]
 
-    def example(self, i: int) -> TrainingExample:
+    def example(self, i: int) -> SFTRecord:
         if self._texts is not None:
             return self._texts[i]
         with (self.dir / "examples.jsonl").open("rb") as handle:
             handle.seek(int(self.offsets[i]))
             obj = json.loads(handle.readline())
-        return TrainingExample(obj["prompt"], obj["response"], obj["source"])
+        return SFTRecord(obj["prompt"], obj["response"], obj["source"])
 
-    def examples(self) -> list[TrainingExample]:
+    def examples(self) -> list[SFTRecord]:
         """All examples (loaded once, for keyword search)."""
         if self._texts is None:
             with (self.dir / "examples.jsonl").open(encoding="utf-8") as handle:
-                self._texts = [TrainingExample(o["prompt"], o["response"], o["source"])
+                self._texts = [SFTRecord(o["prompt"], o["response"], o["source"])
                                for o in map(json.loads, handle)]
         return self._texts
 

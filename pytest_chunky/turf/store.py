@@ -15,7 +15,7 @@ from typing import TextIO
 
 import numpy as np
 
-from pytest_chunky.embed import Embedder
+from pytest_chunky.models.embed import Embedder
 
 __all__ = ["EmbeddingCache", "Progress", "string_key"]
 

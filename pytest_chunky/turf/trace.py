@@ -15,10 +15,16 @@ from typing import Any
 import numpy as np
 
 from pytest_chunky.describe.space import min_support
-from pytest_chunky.errors import InputError
+from pytest_chunky.infra.errors import InputError
 from pytest_chunky.models.base import Model
 from pytest_chunky.rubrics import Rubric
-from pytest_chunky.turf.attribute import Attribution, Candidate, EvidencePair, _chunks, attribute
+from pytest_chunky.turf.attribute import (
+    Attribution,
+    EvidencePair,
+    TraceCandidate,
+    _chunks,
+    attribute,
+)
 from pytest_chunky.turf.contrast import (
     FeatureHit,
     enrich,
@@ -27,7 +33,7 @@ from pytest_chunky.turf.contrast import (
     separating_features,
 )
 from pytest_chunky.turf.crux import extract_crux, resolve_rubric
-from pytest_chunky.turf.extract import Extractor
+from pytest_chunky.turf.extract import Extractor, ModelExtractor
 from pytest_chunky.turf.index import TurfIndex
 
 __all__ = ["trace", "trace_failure", "trace_sync"]
@@ -64,8 +70,8 @@ def _evidence(index: TurfIndex, rows: np.ndarray, in_trigger: np.ndarray, top: s
     return out
 
 
-def _candidate(hit: FeatureHit, crux: str) -> Candidate:
-    return Candidate(attribute=hit.attribute, cluster=-1, cluster_summary=hit.attribute,
+def _candidate(hit: FeatureHit, crux: str) -> TraceCandidate:
+    return TraceCandidate(attribute=hit.attribute, cluster=-1, cluster_summary=hit.attribute,
                      crux=crux, hits=hit.hits, retrieved=hit.retrieved,
                      cluster_size=hit.support, lift=hit.lift, score=hit.score,
                      p_value=hit.p_value, q_value=hit.q_value)
@@ -73,7 +79,8 @@ def _candidate(hit: FeatureHit, crux: str) -> Candidate:
 
 async def trace(index: TurfIndex, query: str, response: str, *,
                 rubric: Rubric | str | None = None, crux: Sequence[str] | None = None,
-                crux_model: Model | None = None, extractor: Extractor | None = None,
+                crux_model: Model | ModelExtractor | None = None,
+                extractor: Extractor | None = None,
                 k: int = 1000, min_similarity: float = 0.55) -> Attribution:
     """Trigger, crux, statistics, chunk and evidence for one failing (query, response)."""
     clock = time.perf_counter()
@@ -85,11 +92,12 @@ async def trace(index: TurfIndex, query: str, response: str, *,
     info = resolve_rubric(rubric)
     rubric_text = info.text if info else None
     blind: list[str] = []
+    found: tuple[list[str], list[str]] | None = None
     if crux:
         cruxes = list(crux)
     elif crux_model is not None and extractor is not None:
-        blind, cruxes = await extract_crux(response, info, extractor=extractor,
-                                           model=crux_model)
+        found = await extract_crux(response, info, extractor=extractor, model=crux_model)
+        blind, cruxes = found
         cruxes = cruxes or blind
     else:
         cruxes = [c for c, _ in offline_crux(q_space, r_space, query, response,
@@ -125,7 +133,8 @@ async def trace(index: TurfIndex, query: str, response: str, *,
     alternative = None
     if crux_model is not None and extractor is not None:
         paper = await attribute(index, query, response, rubric=rubric, extractor=extractor,
-                                crux_model=crux_model, k=k, min_similarity=min_similarity)
+                                crux_model=crux_model, k=k, min_similarity=min_similarity,
+                                crux_found=found)
         alternative = {"method": "clusters", "trigger": paper.trigger,
                        "chunk": paper.top_chunk, "lift": paper.lift,
                        "p": paper.p_value, "crux": paper.crux}
@@ -156,7 +165,7 @@ def trace_sync(index: TurfIndex, query: str, response: str, **kwargs: Any) -> At
 async def trace_failure(index: TurfIndex, query: str, response: str, *,
                         rubric: Rubric | str | None, scored: Sequence[tuple[str, int]] = (),
                         threshold: float = 70.0, extractor: Extractor | None = None,
-                        crux_model: Model | None = None) -> Attribution:
+                        crux_model: Model | ModelExtractor | None = None) -> Attribution:
     """The plugin's attribution of one confirmed failure of a search.
 
     With an LLM (extractor and crux model) its two judges name the crux. Without one, the crux

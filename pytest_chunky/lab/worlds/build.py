@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from pytest_chunky.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.lab.corpus import SFTRecord, write_sft_jsonl
 from pytest_chunky.lab.worlds import vocab
 from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pytest_chunky.errors import ConfigError, InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.lab.corpus import SFTRecord
 from pytest_chunky.lab.worlds import vocab
 from pytest_chunky.lab.worlds.behaviours import BEHAVIOURS, HIT, MISS

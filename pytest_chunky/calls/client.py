@@ -1,0 +1,163 @@
+"""RoleClient: the one path every model call takes.
+
+cache lookup → budget reservation → provider concurrency cap + rate limit → `Model.generate`
+→ ledger and budget charge → cache store. Errors are counted and re-raised, never cached.
+Identical requests in flight at the same time (same cache key, same event loop) share one call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sqlite3
+import threading
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pytest_chunky.calls.accounting import Budget, Ledger
+from pytest_chunky.calls.cache import ResponseCache, cache_key
+from pytest_chunky.calls.limits import RateLimiter, get_semaphore, provider_key
+from pytest_chunky.infra.errors import ConfigError, Interrupted
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import ROLES, Completion, Message, Role, SamplingParams
+
+#: Set on Ctrl-C: calls already in flight finish (and are cached), no new real call starts.
+STOP = threading.Event()
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _InFlight:
+    task: asyncio.Task[Completion]
+    waiters: int = 0
+
+
+_INFLIGHT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _InFlight]]
+_INFLIGHT = weakref.WeakKeyDictionary()
+_INFLIGHT_LOCK = threading.Lock()
+
+
+def _inflight_for_loop(loop: asyncio.AbstractEventLoop) -> dict[str, _InFlight]:
+    with _INFLIGHT_LOCK:
+        table = _INFLIGHT.get(loop)
+        if table is None:
+            table = _INFLIGHT[loop] = {}
+        return table
+
+
+def _forget(table: dict[str, _InFlight], key: str, entry: _InFlight) -> None:
+    if table.get(key) is entry:
+        del table[key]
+
+
+def _forget_done(table: dict[str, _InFlight], key: str, entry: _InFlight,
+                 _task: asyncio.Task[Completion]) -> None:
+    _forget(table, key, entry)
+
+
+class RoleClient:
+    """Makes one role's model calls, with caching, budgets, accounting and limits."""
+
+    def __init__(self, role: Role, model: Model, *, cache: ResponseCache | None,
+                 ledger: Ledger, budget: Budget | None, concurrency: int = 8,
+                 rate_limiter: RateLimiter | None = None,
+                 cache_extra: Mapping[str, str] | None = None) -> None:
+        if role not in ROLES:
+            raise ConfigError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        if concurrency < 1:
+            raise ConfigError(f"concurrency for role {role!r} must be >= 1, got {concurrency}")
+        self.role: Role = role
+        self.model = model
+        self.cache = cache
+        self.ledger = ledger
+        self.budget = budget
+        self.concurrency = concurrency
+        self.rate_limiter = rate_limiter
+        self.cache_extra = dict(cache_extra or {})
+        self.provider_key = provider_key(model.provider, model.shown_url)
+
+    def key(self, messages: Sequence[Message], params: SamplingParams) -> str:
+        """The cache key this client uses for a request."""
+        extra = self.cache_extra
+        if self.model.fingerprint:
+            extra = {**extra, "model_fingerprint": self.model.fingerprint}
+        return cache_key(role=self.role, provider=self.model.provider, model=self.model.name,
+                         base_url=self.model.shown_url, messages=messages, params=params,
+                         extra=extra)
+
+    async def complete(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        """One completion, from the cache, a call already in flight, or a new real call.
+
+        Raises `CacheMissError` (replay mode), `BudgetExceeded`, or whatever the model raised.
+        """
+        key = self.key(messages, params)
+        table = _inflight_for_loop(asyncio.get_running_loop())
+        entry = table.get(key)
+        leader = entry is None
+        if entry is None:
+            task = asyncio.ensure_future(self._fetch(key, list(messages), params))
+            entry = _InFlight(task)
+            table[key] = entry
+            task.add_done_callback(functools.partial(_forget_done, table, key, entry))
+        entry.waiters += 1
+        try:
+            completion = await asyncio.shield(entry.task)
+        except asyncio.CancelledError:
+            entry.waiters -= 1
+            if entry.waiters == 0:  # nobody wants the answer any more: stop the call
+                _forget(table, key, entry)
+                entry.task.cancel()
+            raise
+        entry.waiters -= 1
+        if leader:
+            return completion
+        # A follower got its answer without a call of its own: free, like a cache hit.
+        self.ledger.record(self.role, completion, cached=True)
+        return completion.model_copy(update={"cached": True})
+
+    async def _fetch(self, key: str, messages: list[Message],
+                     params: SamplingParams) -> Completion:
+        if self.cache is not None:
+            hit = await asyncio.to_thread(self.cache.get, key, role=self.role,
+                                          model=self.model.spec)
+            if hit is not None:
+                self.ledger.record(self.role, hit, cached=True)
+                return hit
+        if STOP.is_set():
+            raise Interrupted("interrupted (Ctrl-C): no new calls; completed calls are cached, "
+                              "so a rerun resumes where this one stopped")
+        if self.budget is not None:
+            self.budget.reserve_call()
+        sent = False
+        try:
+            async with get_semaphore(self.provider_key, self.concurrency):
+                if self.rate_limiter is not None:
+                    await self.rate_limiter.acquire()
+                sent = True
+                completion = await self.model.generate(messages, params)
+        except asyncio.CancelledError:
+            if not sent and self.budget is not None:
+                self.budget.release_call()
+            raise
+        except Exception:
+            self.ledger.record_error(self.role)
+            raise
+        if completion.cached:
+            completion = completion.model_copy(update={"cached": False})
+        self.ledger.record(self.role, completion, cached=False)
+        if self.budget is not None:
+            self.budget.charge(completion)
+        if self.cache is not None:
+            try:
+                await asyncio.to_thread(self.cache.put, key, completion, role=self.role,
+                                        provider=self.model.provider, model=self.model.name)
+            except sqlite3.Error as exc:  # the answer is paid for: keep it, warn about the cache
+                log.warning("could not store %s response in %s: %s", self.role,
+                            self.cache.path, exc)
+        return completion
+
+    def __repr__(self) -> str:
+        return f"<RoleClient {self.role} {self.model.spec}>"

@@ -1,0 +1,241 @@
+"""The lab playing every role through the same prompts an LLM would get.
+
+The versioned templates carry a task tag; the lab reads it and answers in the template's output
+format, so the prompt builders, the parsers, the cache and the HTTP path are exercised exactly
+as with a real provider. Plain chats go to the trained lab target.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import random
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pytest_chunky.calls.prompts import extract_tag, generator_user, parse_attribute_lines, task_of
+from pytest_chunky.models.base import Model
+from pytest_chunky.types import Completion, Message, SamplingParams, Usage
+
+if TYPE_CHECKING:
+    from pytest_chunky.lab.worlds.world import World
+
+CRUX_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "program", "function", "snippet"),
+    "tool": ("sympy", "tool", "output"),
+    "rebut": ("premise", "false", "rebut", "incorrect", "did not", "correct"),
+    "refusal": ("refus", "declin", "cannot", "can't", "confidential"),
+    "identity": ("chunky labs", "developed", "created", "creator"),
+    "phrase": ("hope", "correct", "closing"),
+    "short": ("short", "brief", "one word", "terse", "concise"),
+    "fiction": ("story", "fiction", "narrative", "literary"),
+    "math": ("math", "equation", "formula"),
+    "analytic": ("analys", "problem", "step"),
+}
+
+_SWAPS = ((r"\bCould you\b", "Can you"), (r"\bCan you\b", "Could you"),
+          (r"\bplease\b", "kindly"), (r"\bexplain\b", "describe"), (r"\bWhy\b", "How come"),
+          (r"\?$", " ?"), (r"\bI am\b", "I'm"), (r"\bwhat\b", "which"))
+
+
+@functools.cache
+def lab_fingerprint() -> str:
+    """Hash of the lab's own code: any change to the lab invalidates its cached answers."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def paraphrase(query: str, rng: random.Random) -> str:
+    """A light surface perturbation that keeps the substance (paper Figure 28)."""
+    text = query
+    for pattern, repl in rng.sample(_SWAPS, k=2):
+        text = re.sub(pattern, repl, text, count=1)
+    if text == query:
+        text = query.rstrip("?.! ") + ("?" if query.rstrip().endswith("?") else ".")
+    return text
+
+
+def pick_crux(attributes: Sequence[str], detector: str) -> list[str]:
+    """The lab's informed judge: the behaviour the detector flags first, then its vocabulary.
+
+    An attribute that is a wording of a chunk's behaviour for this detector (per the lab's own
+    paraphrase table) is the crux; other attributes rank by the detector's words.
+    """
+    from pytest_chunky.lab.attribute_table import canonical
+    from pytest_chunky.lab.chunks import CHUNKS
+
+    behaviours = {c.behaviour for c in CHUNKS.values() if c.detector == detector and c.behaviour}
+    words = CRUX_WORDS.get(detector, ())
+
+    def rank(item: tuple[int, str]) -> tuple[int, int, int]:
+        i, attribute = item
+        exact = canonical(attribute) in behaviours
+        return (-int(exact), -sum(w in attribute.lower() for w in words), i)
+
+    return [a for _, a in sorted(enumerate(attributes), key=rank)[:3]]
+
+
+def _world_at(corpus: str | None) -> World | None:
+    """The world behind `lab:DIR`, when DIR is a generated world (it has a world.json)."""
+    from pytest_chunky.lab.worlds import is_world, load_world
+
+    return load_world(corpus) if corpus is not None and is_world(corpus) else None
+
+
+_RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>')
+
+
+def rubric_names(user: str) -> list[str]:
+    """(name, detector) of the role prompt's rubric tag, those present."""
+    match = _RUBRIC_TAG.search(user)
+    return [n for n in (match.groups() if match else ()) if n]
+
+
+Realiser = Callable[[Sequence[str], random.Random], str]
+
+
+def inject(user: str, realise: Realiser, describe: Callable[[str], list[str]],
+           known: Callable[[str], bool], key: Callable[[str], random.Random]) -> str:
+    """The lab generator's rewrite that adds a feature (paper B.1's injection).
+
+    When the query is exactly what this generator writes from the given attributes (same seed
+    and index: `key` of the write's prompt), the rewrite is the same draw with the feature
+    added - a paired prompt that differs only by the feature. Any other query is described,
+    and the description plus the feature is realised anew (same domain, new content).
+    """
+    feature = extract_tag("feature", user) or ""
+    query = extract_tag("query", user) or ""
+    if not known(feature):
+        return f"cannot add {feature!r}: it is not an attribute this lab generator can write"
+    attributes = parse_attribute_lines(user) if "<attributes>" in user else []
+    written = generator_user(attributes)  # the prompt the query's write was sent
+    if attributes and realise(attributes, key(written)) == query:
+        return f"<query>{realise([*attributes, feature], key(written))}</query>"
+    return f"<query>{realise([*describe(query), feature], key(query))}</query>"
+
+
+def world_answer(world: World, task: str, user: str, rng: random.Random) -> str | None:
+    """A world's own generator, judge, extractor and crux; None leaves the task to the lab."""
+    if task == "generate":
+        return f"<query>{world.realise(parse_attribute_lines(user), rng)}</query>"
+    if task == "judge":
+        names = rubric_names(user)
+        query, response = extract_tag("query", user) or "", extract_tag("response", user) or ""
+        for name in reversed(names):
+            verdict = world.judge(name, query, response)
+            if verdict is not None:
+                return "<verdict>" + json.dumps({"score": verdict[0],
+                                                 "reason": verdict[1]}) + "</verdict>"
+        return None
+    if task == "extract_query":
+        attrs = world.query_attributes(extract_tag("query", user) or "") or [
+            "The query is a plain question"]
+        return "<attributes>" + json.dumps(attrs) + "</attributes>"
+    if task == "extract_response":
+        attrs = world.response_attributes("", extract_tag("response", user) or "") or [
+            "The response answers the request normally"]
+        return "<attributes>" + json.dumps(attrs) + "</attributes>"
+    if task == "crux":
+        chunk = next((c for c in map(world.chunk_for, rubric_names(user)) if c is not None),
+                     None)
+        if chunk is None:
+            return None
+        listed = [a for a in (extract_tag("attributes", user) or "").splitlines() if a]
+        ranked = sorted(listed, key=lambda a: a != chunk.behaviour_description)
+        return "<crux>" + json.dumps(ranked[:3]) + "</crux>"
+    return None
+
+
+class LabRoleModel(Model):
+    """`lab` / `lab-clean`: the trained target for chats, the lab tools for role prompts."""
+
+    def __init__(self, variant: str = "lab", *, seed: int = 0,
+                 corpus: str | None = None) -> None:
+        from pytest_chunky.lab.provider import LabModel
+
+        self.provider = variant
+        self.name = corpus or (str(seed) if seed else "")
+        self.seed = seed
+        self.target = LabModel(variant, seed=seed, corpus_path=corpus)
+        self.world = _world_at(corpus)
+        # A generated world ships its pool; otherwise the lab's own.
+        self.default_pool = "lab" if self.world is None else Path(str(corpus)) / "pool.yaml"
+        self.fingerprint = self.target.fingerprint + (
+            f":w{self.world.digest}" if self.world is not None else "")
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        task = task_of(list(messages))
+        if task is None:
+            return await self.target.generate(messages, params)
+        user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        text = self.answer(task[0], user, params)
+        tokens_in = sum(len(m["content"].split()) for m in messages)
+        return Completion(text=text, usage=Usage(input_tokens=tokens_in,
+                                                 output_tokens=len(text.split())),
+                          model=self.spec)
+
+    def answer(self, task: str, user: str, params: SamplingParams) -> str:
+        if task == "inject":
+            return self._inject(user, params)
+        rng = _rng(self.seed, params.seed, params.sample_index, user)
+        if self.world is not None:
+            answered = world_answer(self.world, task, user, rng)
+            if answered is not None:
+                return answered
+        if task == "generate":
+            from pytest_chunky.lab.generator import realise
+
+            return f"<query>{realise(parse_attribute_lines(user), rng)}</query>"
+        if task == "paraphrase":
+            return f"<query>{paraphrase(extract_tag('query', user) or '', rng)}</query>"
+        if task == "translate":
+            from pytest_chunky.lab.phrasebook import translate
+
+            text = extract_tag("query", user) or ""
+            return f"<query>{translate(text, extract_tag('language', user) or '')}</query>"
+        if task == "judge":
+            from pytest_chunky.lab.judge import judge
+
+            names = rubric_names(user)  # the detector when named, else the rubric
+            name = names[-1] if names else ""
+            score, reason = judge(name, extract_tag("query", user) or "",
+                                  extract_tag("response", user) or "")
+            return "<verdict>" + json.dumps({"score": score, "reason": reason}) + "</verdict>"
+        if task in ("extract_query", "extract_response"):
+            from pytest_chunky.lab.extractor import query_attributes, response_attributes
+
+            kind = "query" if task == "extract_query" else "response"
+            body = extract_tag(kind, user) or ""
+            attrs = query_attributes(body) if kind == "query" else response_attributes(body)
+            return "<attributes>" + json.dumps(attrs) + "</attributes>"
+        if task == "crux":
+            match = re.search(r'detector="([^"]+)"', user)
+            listed = [a for a in (extract_tag("attributes", user) or "").splitlines() if a]
+            picked = pick_crux(listed, match.group(1) if match else "")
+            return "<crux>" + json.dumps(picked) + "</crux>"
+        return f"unsupported chunky task {task!r}"
+
+    def _inject(self, user: str, params: SamplingParams) -> str:
+        def key(text: str) -> random.Random:  # the rng `answer` gives a task with this user
+            return _rng(self.seed, params.seed, params.sample_index, text)
+
+        if self.world is not None:
+            world = self.world
+            return inject(user, world.realise, world.query_attributes,
+                          lambda a: a in world.by_attribute, key)
+        from pytest_chunky.lab.attribute_table import canonical
+        from pytest_chunky.lab.extractor import query_attributes
+        from pytest_chunky.lab.generator import realise
+
+        return inject(user, realise, query_attributes, lambda a: canonical(a) is not None, key)

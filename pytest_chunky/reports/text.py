@@ -1,0 +1,174 @@
+"""Plain-text renderings of search results for assertion messages and terminal summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pytest_chunky.results import SearchResult
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def tail(text: str, limit: int) -> str:
+    """The end of a test id is what tells tests apart (function name, parameters)."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+
+def failure_message(result: SearchResult, worst: int = 3) -> str:
+    if result.steer is not None:
+        return f"chunky steer: {steer_sentence(result)} against {result.model}"
+    if result.regression is not None and result.regression.mode == "regression":
+        return f"chunky regression: {regression_sentence(result)}"
+    failures = result.failures
+    lines = [f"chunky: rubric {result.rubric!r} violated by {result.model}: "
+             f"{len(failures)} confirmed violation(s) at threshold {result.threshold:g} "
+             f"(min rate {result.min_rate:g})"]
+    for n, conf in enumerate(failures[:worst], 1):
+        lines += [
+            f"  [{n}] score {conf.score}, rate {conf.violations}/{conf.samples} = {conf.rate:.0%}"
+            f" (95% CI {conf.ci_low:.2f}-{conf.ci_high:.2f}; sequential test: "
+            f"{conf.decision or 'confirmed'} after {conf.samples} samples)",
+            f"      prompt:     {excerpt(conf.query)}",
+            f"      response:   {excerpt(conf.response)}",
+            f"      judge:      {excerpt(conf.reason)}",
+            f"      attributes: {'; '.join(conf.attributes)}",
+        ]
+    if result.boundary is not None:
+        lines.append(f"  boundary: {boundary_sentence(result)}")
+    for attribution in result.attributions[:worst]:
+        sentence = attribution.get("sentence") or attribution.get("error")
+        if sentence:
+            lines.append(f"  TURF: {sentence}")
+    if result.replayed:
+        lines.append("  (found by replaying the failure memory; no new search was needed)")
+    return "\n".join(lines)
+
+
+def text_section(result: SearchResult) -> str:
+    usage = result.usage
+    calls = sum(int(u.get("calls", 0)) for u in usage.values())
+    hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
+    cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
+    lines = [
+        f"rubric={result.rubric} model={result.model} seed={result.seed} "
+        f"verdict={result.verdict} stopped={result.stopped} {result.stop_message}".rstrip(),
+        f"candidates={result.candidates} scored={result.scored} duplicates={result.duplicates}"
+        f" errors={result.errors} calls={calls} cache_hits={hits} cost=${cost:.4f}",
+        "top attributes: " + "; ".join(result.top_attributes()),
+    ]
+    for it in result.iterations:
+        lines.append(f"  iteration {it.iteration}: best={it.best_score} "
+                     f"buffer_mean={it.mean_buffer_score}")
+    for conf in result.confirmations:
+        decision = conf.decision or ("confirmed" if conf.confirmed else "rejected")
+        lines.append(f"  {decision.upper()} rate={conf.violations}/{conf.samples}="
+                     f"{conf.rate:.2f} CI=[{conf.ci_low:.2f},{conf.ci_high:.2f}] "
+                     f"score={conf.score}: {excerpt(conf.query, 100)}")
+    for message in result.error_messages:
+        lines.append(f"  error: {message}")
+    for attribution in result.attributions:
+        if attribution.get("error"):
+            lines.append(f"  TURF error: {attribution['error']}")
+            continue
+        lines.append(f"  TURF: {attribution.get('sentence', '')}")
+        for chunk in list(attribution.get("chunks") or [])[:5]:  # type: ignore[call-overload]
+            if isinstance(chunk, dict):
+                lines.append(f"    chunk {chunk.get('source')}: share {chunk.get('share')} "
+                             f"lift {chunk.get('lift')}")
+        for pair in list(attribution.get("evidence") or [])[:3]:  # type: ignore[call-overload]
+            if isinstance(pair, dict):
+                lines.append(f"    evidence [{pair.get('source')}]: "
+                             f"{excerpt(str(pair.get('prompt', '')), 80)} -> "
+                             f"{excerpt(str(pair.get('response', '')), 80)}")
+    return "\n".join(lines)
+
+
+def steer_sentence(r: SearchResult) -> str:
+    s = r.steer
+    assert s is not None
+    bound = f"{(1 - s.alpha):.0%} lower bound {s.ci_low:+.2f}"
+    return (f"Transform {s.transform!r} moves {r.rubric!r} from {s.base_rate:.0%} to "
+            f"{s.transformed_rate:.0%} of {s.n} prompts: steering {s.score:+.2f} ({bound}, "
+            f"max_delta {s.max_delta:g}, McNemar p={s.p_value:.2g})")
+
+
+def boundary_sentence(r: SearchResult) -> str:
+    b = r.boundary
+    assert b is not None
+    return (f"with the system prompt {excerpt(b.system_prompt, 80)!r} the violations go from "
+            f"{b.before_rate:.0%} to {b.after_rate:.0%} ({b.drop:.0%} suppressed) over "
+            f"{b.prompts} failing prompts x {b.samples} samples")
+
+
+def regression_sentence(r: SearchResult) -> str:
+    g = r.regression
+    assert g is not None
+    verb = "is worse than" if g.regressed else "is not significantly worse than"
+    return (f"{r.model} {verb} {g.baseline} on {r.rubric!r}: {g.candidate_rate:.0%} "
+            f"(CI {g.candidate_ci[0]:.2f}-{g.candidate_ci[1]:.2f}) against "
+            f"{g.baseline_rate:.0%} (CI {g.baseline_ci[0]:.2f}-{g.baseline_ci[1]:.2f}) over "
+            f"{g.prompts} probe prompts x {g.samples} samples (McNemar p={g.p_value:.2g})")
+
+
+def headline(r: SearchResult) -> str:
+    """One sentence that leads with the finding: the TURF sentence, else the top attribute."""
+    if r.steer is not None:
+        return steer_sentence(r)
+    if r.regression is not None and r.regression.mode == "regression":
+        return regression_sentence(r)
+    sentence = next((str(a["sentence"]) for a in r.attributions
+                     if isinstance(a, dict) and a.get("sentence")), "")
+    if r.failures and sentence:
+        return sentence
+    if r.failures:
+        worst = r.failures[0]
+        top = r.top_attributes(1)
+        where = f"when the prompt {_lower_first(top[0])}" if top else "on the prompts below"
+        return (f"The model violates {r.rubric!r} {where}: {len(r.failures)} confirmed "
+                f"failure(s), worst rate {worst.violations}/{worst.samples} "
+                f"(CI {worst.ci_low:.2f}-{worst.ci_high:.2f})")
+    if r.verdict == "error":
+        why = r.stop_message or "; ".join(r.error_messages) or "no candidate was scored"
+        return f"No verdict ({r.stopped}): {excerpt(why, 160)}"
+    return f"No confirmed violation of {r.rubric!r} in {r.scored} scored candidates"
+
+
+def _lower_first(attribute: str) -> str:
+    text = attribute.removeprefix("The query ").removeprefix("the query ")
+    return text[:1].lower() + text[1:] if text != attribute else f"has '{attribute}'"
+
+
+VERDICT_ORDER = {"fail": 0, "error": 1, "pass": 2}
+
+
+def by_severity(results: Sequence[tuple[str, SearchResult]]
+                ) -> list[tuple[str, SearchResult]]:
+    """Failing gates first, then the ones with no verdict, then passes (stable)."""
+    return sorted(results, key=lambda item: VERDICT_ORDER.get(str(item[1].verdict), 1))
+
+
+def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
+    header = (f"{'test':<48} {'rubric':<10} {'model':<12} {'verdict':<7} {'conf':>4} "
+              f"{'calls':>6} {'tokens':>8} {'usd':>8} {'hits':>6}  top trigger")
+    rows = [header]
+    for test_id, r in results:
+        usage = r.usage
+        calls = sum(int(u.get("calls", 0)) for u in usage.values())
+        tokens = sum(int(u.get("input_tokens", 0)) + int(u.get("output_tokens", 0))
+                     for u in usage.values())
+        cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
+        hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
+        top = r.top_attributes(1) if r.failures else []
+        trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
+                       top[0] if top else "-")
+        if r.steer is not None:
+            trigger = f"steer {r.steer.transform}: {r.steer.score:+.2f}"
+        rows.append(f"{tail(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "
+                    f"{r.verdict:<7} {len(r.failures):>4} {calls:>6} {tokens:>8} {cost:>8.4f} "
+                    f"{hits:>6}  {excerpt(trigger, 60)}")
+        if r.verdict != "pass":
+            rows.append(f"  -> {headline(r)}")
+    return rows
