@@ -6,6 +6,12 @@ import os
 
 import pytest
 
+# The plugin loads the engine lazily. pytester's in-process runs restore sys.modules afterwards,
+# and numpy (like other C extensions) cannot be imported twice in one process, so the engine is
+# loaded once here, before any inline run can import it and have it taken away again.
+import pytest_chunky.reports.html  # noqa: F401
+import pytest_chunky.runner  # noqa: F401
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("CHUNKY_REAL_API") == "1":

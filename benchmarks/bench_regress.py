@@ -43,10 +43,11 @@ from pytest_chunky.lab import planted_chunks  # noqa: E402
 from pytest_chunky.lab.provider import responder_for  # noqa: E402
 from pytest_chunky.lab.steering import steering_prompts, steering_score  # noqa: E402
 from pytest_chunky.lab.worlds import build_world, load_world  # noqa: E402
+from pytest_chunky.markers import SurfSpec  # noqa: E402
 from pytest_chunky.models.base import Model  # noqa: E402
 from pytest_chunky.models.registry import create_model, register_provider  # noqa: E402
 from pytest_chunky.rubrics import Rubric, get_rubric  # noqa: E402
-from pytest_chunky.runner import Session, SurfSpec, build_check, run_check  # noqa: E402
+from pytest_chunky.runner import Session, build_check, run_check  # noqa: E402
 from pytest_chunky.settings import build_settings  # noqa: E402
 from pytest_chunky.steering import SteerConfig, get_transform, run_steer  # noqa: E402
 from pytest_chunky.steering.run import generated_prompts  # noqa: E402

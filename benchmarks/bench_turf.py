@@ -100,8 +100,8 @@ def trigger_matches(index: Any, result: Any, planted: str) -> bool:
 
 
 def evaluate(index_dir: Path, cases: list[tuple[Any, str, str]]) -> dict[str, Any]:
-    from pytest_chunky.turf.attribute import attribute_sync
     from pytest_chunky.lab.extractor import LabExtractor
+    from pytest_chunky.turf.attribute import attribute_sync
     from pytest_chunky.turf.index import TurfIndex
 
     index, extractor = TurfIndex(index_dir), LabExtractor()

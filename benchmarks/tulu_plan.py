@@ -26,7 +26,7 @@ def plan(scale: dict, *, examples: int, attributes: int, distinct_share: float, 
          embed_model: str, text_tokens: int, output_tokens: int,
          attr_tokens: int) -> dict[str, object]:
     from pytest_chunky.calls import prompts
-    from pytest_chunky.calls.batch import BATCH_DISCOUNT
+    from pytest_chunky.models.batch import BATCH_DISCOUNT
     from pytest_chunky.models.pricing import load_pricing
     from pytest_chunky.turf.index import HNSW_M
     from pytest_chunky.types import Usage

@@ -19,6 +19,6 @@ def __getattr__(name: str) -> Any:
 
         return getattr(plugin, name)
     if name in ("target", "judge", "generator"):  # plain functions as roles
-        from pytest_chunky.models import callables
+        from pytest_chunky.calls import callables
         return getattr(callables, name)
     raise AttributeError(f"module 'pytest_chunky' has no attribute {name!r}")

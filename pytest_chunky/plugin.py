@@ -1,42 +1,35 @@
-"""The pytest plugin: options, settings, the `surf` marker, fixtures and reports.
+"""The pytest plugin: options, the `surf` and `steer` markers, fixtures and reports.
 
 This is the only module that imports pytest; everything it drives is a plain library
-(`runner`, `surf`, `turf`), so the same checks run from a notebook or a CLI.
+(`runner`, `search`, `turf`), so the same checks run from a notebook or a CLI. It is loaded in
+every pytest process where the package is installed, so it imports nothing heavy: the settings
+(pydantic), the engine (numpy) and the reports load when a chunky option or marker is used.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_chunky.calls.accounting import Ledger
-from pytest_chunky.infra.credentials import install_log_redaction, redact
-from pytest_chunky.infra.errors import ChunkyError, SearchInterrupted
-from pytest_chunky.models.base import Model
-from pytest_chunky.reports.text import failure_message, summary_rows, text_section
-from pytest_chunky.results import IterationStats, SearchResult
-from pytest_chunky.runner import (
-    Session,
-    SurfSpec,
-    build_check,
-    default_pool,
-    parse_marker,
-    role_models,
-    run_check,
-)
-from pytest_chunky.settings import OPTIONS, Settings, build_settings
-from pytest_chunky.types import Role
+from pytest_chunky.options import OPTIONS
+
+if TYPE_CHECKING:
+    from pytest_chunky.markers import SurfSpec
+    from pytest_chunky.models.base import Model
+    from pytest_chunky.results import IterationStats, SearchResult
+    from pytest_chunky.runner import Session
+    from pytest_chunky.settings import Settings
+    from pytest_chunky.types import Role
 
 MARKER = "chunky_surf"
-SETTINGS_KEY = pytest.StashKey[Settings]()
-SESSION_KEY = pytest.StashKey[Session]()
-ITEM_KEY = pytest.StashKey[tuple[Settings, SurfSpec]]()
-RESULT_KEY = pytest.StashKey[SearchResult]()
-RESULTS_KEY = pytest.StashKey[list[tuple[str, SearchResult]]]()
+SETTINGS_KEY = pytest.StashKey["Settings"]()
+SESSION_KEY = pytest.StashKey["Session"]()
+ITEM_KEY = pytest.StashKey["tuple[Settings, SurfSpec]"]()
+RESULT_KEY = pytest.StashKey["SearchResult"]()
+RESULTS_KEY = pytest.StashKey["list[tuple[str, SearchResult]]"]()
 PROBLEMS_KEY = pytest.StashKey[list[str]]()
 NO_TARGET = ("no target model configured: pass --chunky-model=lab for the offline lab, or "
              "--chunky-model=openai:gpt-5.1 --chunky-judge=anthropic:claude-opus-4-5, or set "
@@ -75,6 +68,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _read_settings(config: pytest.Config) -> Settings:
+    from pytest_chunky.settings import build_settings
+
     ini: dict[str, Any] = {}
     cli: dict[str, Any] = {}
     for spec in OPTIONS:
@@ -87,13 +82,36 @@ def _read_settings(config: pytest.Config) -> Settings:
     return build_settings(ini, cli)
 
 
+def _chunky_in_use(config: pytest.Config) -> bool:
+    """Whether any chunky flag or ini key is set (then bad values stop the run at once)."""
+    return any(config.getoption(spec.dest, default=None) is not None
+               or config.getini(spec.ini) not in (None, "", []) for spec in OPTIONS)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(rubric, ...): run the test as a SURF behavioural search "
-        "(use @pytest_chunky.search)")
+        "(use @pytest_chunky.surf)")
     config.addinivalue_line(
         "markers", f"{STEER_MARKER}(rubric, transform, ...): measure how far a surface "
         "transform moves a behaviour (use @pytest_chunky.steer)")
+    config.stash[RESULTS_KEY] = []
+    config.stash[PROBLEMS_KEY] = []
+    if config.pluginmanager.hasplugin("xdist") and not config.pluginmanager.hasplugin(
+            "chunky-xdist"):
+        config.pluginmanager.register(XdistHooks(), "chunky-xdist")
+    if _chunky_in_use(config):
+        _settings(config)
+
+
+def _settings(config: pytest.Config) -> Settings:
+    """The run's settings, validated once, on first use (a chunky option, marker or fixture)."""
+    if SETTINGS_KEY in config.stash:
+        return config.stash[SETTINGS_KEY]
+    from pytest_chunky.infra.credentials import install_log_redaction, redact
+    from pytest_chunky.infra.errors import ChunkyError
+    from pytest_chunky.runner import role_models
+
     install_log_redaction()
     try:
         settings = _read_settings(config)
@@ -106,11 +124,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"--chunky-turf-index: {settings.turf_index} is not a directory; build one with "
             "`chunky index build DATA.jsonl --out DIR`")
     config.stash[SETTINGS_KEY] = settings
-    config.stash[RESULTS_KEY] = []
-    config.stash[PROBLEMS_KEY] = []
-    if config.pluginmanager.hasplugin("xdist") and not config.pluginmanager.hasplugin(
-            "chunky-xdist"):
-        config.pluginmanager.register(XdistHooks(), "chunky-xdist")
+    return settings
 
 
 def pytest_collection_modifyitems(config: pytest.Config) -> None:
@@ -130,6 +144,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or settings.model is None:
         return None
+    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.runner import role_models
+
     roles = role_models(settings)
     return redact("chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) +
                   f" cache={settings.cache}")
@@ -139,13 +156,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker(MARKER)
     if marker is None:
         return
+    from pytest_chunky.infra.errors import ChunkyError
+    from pytest_chunky.markers import parse_marker
+
     problems = metafunc.config.stash[PROBLEMS_KEY]
     if marker.args:
         problems.append(f"{metafunc.definition.nodeid}: @chunky.surf takes keyword "
                         "arguments only, e.g. @chunky.surf(rubric='rebut')")
         return
     try:
-        settings, _ = parse_marker(dict(marker.kwargs), metafunc.config.stash[SETTINGS_KEY])
+        settings, _ = parse_marker(dict(marker.kwargs), _settings(metafunc.config))
     except ChunkyError as exc:
         problems.append(f"{metafunc.definition.nodeid}: {exc}")
         return
@@ -162,7 +182,9 @@ def _item_config(item: pytest.Item) -> tuple[Settings, SurfSpec] | None:
     marker = item.get_closest_marker(MARKER)
     if marker is None:
         return None
-    settings, spec = parse_marker(dict(marker.kwargs), item.config.stash[SETTINGS_KEY])
+    from pytest_chunky.markers import parse_marker
+
+    settings, spec = parse_marker(dict(marker.kwargs), _settings(item.config))
     callspec = getattr(item, "callspec", None)
     pipeline = callspec.params.get("chunky_pipeline", 0) if callspec else 0
     if pipeline:
@@ -173,7 +195,9 @@ def _item_config(item: pytest.Item) -> tuple[Settings, SurfSpec] | None:
 
 def _session(config: pytest.Config) -> Session:
     if SESSION_KEY not in config.stash:
-        config.stash[SESSION_KEY] = Session(config.stash[SETTINGS_KEY])
+        from pytest_chunky.runner import Session
+
+        config.stash[SESSION_KEY] = Session(_settings(config))
     return config.stash[SESSION_KEY]
 
 
@@ -187,18 +211,28 @@ def chunky_pipeline() -> int:
 def chunky_settings(request: pytest.FixtureRequest) -> Settings:
     """The run's validated settings, with this test's marker overrides applied."""
     found = _item_config(request.node)
-    return found[0] if found else request.config.stash[SETTINGS_KEY]
+    return found[0] if found else _settings(request.config)
 
 
 def _role_model(request: pytest.FixtureRequest, role: str, flag: str) -> Model:
+    from pytest_chunky.infra.errors import NoVerdict
+    from pytest_chunky.runner import role_models
+
     settings: Settings = request.getfixturevalue("chunky_settings")
     name = role_models(settings)[role]
     if name is None:
         if role == "target":
             pytest.skip(NO_TARGET)
-        raise ChunkyInfraError(f"no {role} model configured: pass {flag}=MODEL (or lab for "
+        raise NoVerdict(f"no {role} model configured: pass {flag}=MODEL (or lab for "
                                f"the offline lab), or set chunky_{role} in your ini file")
     return _session(request.config).model(name, flag)
+
+
+def _role_fixtures(request: pytest.FixtureRequest) -> dict[Role, Model]:
+    """The three search roles as their fixtures give them (a conftest may override any)."""
+    return {role: request.getfixturevalue(f"chunky_{name}")  # type: ignore[misc]
+            for role, name in (("target", "model"), ("judge", "judge"),
+                               ("generator", "generator"))}
 
 
 @pytest.fixture
@@ -220,6 +254,9 @@ def chunky_generator(request: pytest.FixtureRequest) -> Model:
 @pytest.fixture
 def chunky_attributes(request: pytest.FixtureRequest, chunky_model: Model) -> Sequence[str]:
     """The attribute pool the search samples from."""
+    from pytest_chunky.markers import SurfSpec
+    from pytest_chunky.runner import default_pool
+
     found = _item_config(request.node)
     spec = found[1] if found else SurfSpec(rubric="code")
     return default_pool(request.getfixturevalue("chunky_settings"), spec, chunky_model)
@@ -228,33 +265,27 @@ def chunky_attributes(request: pytest.FixtureRequest, chunky_model: Model) -> Se
 @pytest.fixture
 def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
     """The finished search of this `@chunky.surf` test."""
+    from pytest_chunky.infra.errors import ChunkyError, NoVerdict, SearchInterrupted
+    from pytest_chunky.results import SearchResult
+    from pytest_chunky.runner import build_check, run_check
+
     item = request.node
     if RESULT_KEY not in item.stash:
         found = _item_config(item)
         if found is None:
             raise pytest.UsageError(f"{item.nodeid}: chunky_result needs @chunky.surf(...)")
         settings, spec = found
-        models: dict[Role, Model] = {"target": request.getfixturevalue("chunky_model"),
-                  "judge": request.getfixturevalue("chunky_judge"),
-                  "generator": request.getfixturevalue("chunky_generator")}
+        models = _role_fixtures(request)
         pool = request.getfixturevalue("chunky_attributes")
-        extractor_error = None
-        extractor = role_models(settings)["extractor"]
-        if settings.turf_index is not None and extractor is not None:
-            try:  # an LLM extractor; without one TURF uses the index's data features
-                models["extractor"] = _session(request.config).model(
-                    extractor, "--chunky-extractor")
-            except ChunkyError as exc:  # the gate still runs; TURF reports why it could not
-                extractor_error = str(exc)
         session = _session(request.config)
         try:
-            check = build_check(session, settings, spec, models=models, pool=pool)
-            check.extractor_error = extractor_error
+            check = build_check(session, settings, spec, models=models, pool=pool,
+                                with_extractor=True)
             result = run_check(session, check, test_id=item.nodeid,
                                progress=_progress_printer(request.config, item.nodeid,
                                                           settings.iterations))
         except ChunkyError as exc:
-            raise ChunkyInfraError(str(exc)) from None
+            raise NoVerdict(str(exc)) from None
         except SearchInterrupted as exc:
             if isinstance(exc.result, SearchResult):  # what was searched before Ctrl-C
                 request.config.stash[RESULTS_KEY].append((item.nodeid, exc.result))
@@ -264,7 +295,7 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
         request.config.stash[RESULTS_KEY].append((item.nodeid, result))
         _attach(item, result)
         if result.verdict == "error":
-            raise ChunkyInfraError(
+            raise NoVerdict(
                 f"chunky search could not reach a verdict ({result.stopped}): "
                 f"{result.stop_message or '; '.join(result.error_messages) or 'no candidate'}"
                 f" — {result.errors} errors, {result.scored} scored")
@@ -273,11 +304,8 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
 
 def _progress_printer(config: pytest.Config, test_id: str, iterations: int
                       ) -> Callable[[IterationStats, int], None] | None:
-    """Live progress lines for long searches, only where they cannot garble output.
-
-    Shown with -v on a terminal run (xdist workers have no terminal; their searches show up in
-    the session summary instead).
-    """
+    """Live progress lines for long searches with -v, where they cannot garble output (xdist
+    workers have no terminal: their searches show up in the session summary instead)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None or _is_worker(config) or config.option.verbose < 1:
         return None
@@ -295,14 +323,6 @@ def _progress_printer(config: pytest.Config, test_id: str, iterations: int
     return show
 
 
-class ChunkyInfraError(Exception):
-    """Infrastructure failure (provider down, judge unparseable, budget): an error, not a
-    failed gate."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
-
-
 @pytest.fixture(autouse=True)
 def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker(MARKER) is not None:
@@ -315,7 +335,10 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
     """The steering measurement of this `@chunky.steer` test (its `steer` field)."""
-    from pytest_chunky.steering.check import parse_steer, steer_check
+    from pytest_chunky.infra.errors import ChunkyError, NoVerdict
+    from pytest_chunky.markers import SurfSpec, parse_steer
+    from pytest_chunky.runner import build_check
+    from pytest_chunky.steering.check import steer_check
 
     item = request.node
     if RESULT_KEY not in item.stash:
@@ -327,10 +350,7 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
         except ChunkyError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
         settings: Settings = request.getfixturevalue("chunky_settings")
-        models: dict[Role, Model] = {
-            "target": request.getfixturevalue("chunky_model"),
-            "judge": request.getfixturevalue("chunky_judge"),
-            "generator": request.getfixturevalue("chunky_generator")}
+        models = _role_fixtures(request)
         session = _session(request.config)
         try:
             check = build_check(session, settings, SurfSpec(rubric=spec.rubric), models=models)
@@ -339,18 +359,21 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
             result = session.run(steer_check(spec, check=check, test_id=item.nodeid,
                                              memory_prompts=memory))
         except ChunkyError as exc:
-            raise ChunkyInfraError(str(exc)) from None
+            raise NoVerdict(str(exc)) from None
         item.stash[RESULT_KEY] = result
         request.config.stash[RESULTS_KEY].append((item.nodeid, result))
         _attach(item, result)
         if result.verdict == "error":
-            raise ChunkyInfraError(f"chunky steer could not reach a verdict: {result.errors} "
+            raise NoVerdict(f"chunky steer could not reach a verdict: {result.errors} "
                                    f"of {result.candidates} pairs errored "
                                    f"({'; '.join(result.error_messages) or 'no prompt'})")
     return item.stash[RESULT_KEY]
 
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:
+    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.reports.text import text_section
+
     item.add_report_section("call", "chunky", redact(text_section(result)))
     item.user_properties.append(("chunky_verdict", result.verdict))
     for attribution in result.attributions:
@@ -366,6 +389,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     outcome = yield
     result = item.stash.get(RESULT_KEY, None)
     if result is not None and result.verdict == "fail":
+        from pytest_chunky.infra.credentials import redact
+        from pytest_chunky.reports.text import failure_message
+
         pytest.fail(redact(failure_message(result)), pytrace=False)
     return outcome
 
@@ -386,53 +412,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if settings is None or not results:
         return
     from pytest_chunky.reports.html import write_html, write_json
+    from pytest_chunky.results import merge_pipelines
 
     merged = merge_pipelines(results)
     if settings.report:
         write_html(settings.report, merged)
     if settings.json_report:
         write_json(settings.json_report, merged)
-
-
-def merge_pipelines(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchResult]]:
-    """Pipelines of one test (items `test[pipelineN]`) merged: top entries across runs."""
-    groups: dict[str, list[SearchResult]] = {}
-    order: list[str] = []
-    for test_id, result in sorted(results, key=lambda r: r[0]):
-        base = re.sub(r"\[pipeline\d+\]$|(?<=\[)pipeline\d+-|-pipeline\d+(?=\])", "", test_id)
-        if base not in groups:
-            order.append(base)
-        groups.setdefault(base, []).append(result)
-    merged: list[tuple[str, SearchResult]] = []
-    for base in order:
-        runs = groups[base]
-        if len(runs) == 1:
-            merged.append((base, runs[0]))
-            continue
-        first = runs[0]
-        combined = first.model_copy(deep=True)
-        combined.buffer = sorted((c for r in runs for c in r.buffer),
-                                 key=lambda c: (-(c.score or 0), c.seed, c.index))
-        combined.buffer = combined.buffer[: max(len(r.buffer) for r in runs)]
-        combined.confirmations = [c for r in runs for c in r.confirmations]
-        combined.attributions = [a for r in runs for a in r.attributions]
-        for field in ("candidates", "scored", "duplicates", "errors", "violating", "unconfirmed"):
-            setattr(combined, field, sum(getattr(r, field) for r in runs))
-        stats: dict[str, list[int]] = {}
-        for r in runs:
-            for attribute, (n, v) in r.attribute_stats.items():
-                slot = stats.setdefault(attribute, [0, 0])
-                slot[0] += n
-                slot[1] += v
-        combined.attribute_stats = stats
-        ledger = Ledger()
-        for r in runs:
-            ledger.merge(r.usage)
-        combined.usage = ledger.as_dict()
-        combined.stop_message = f"merged {len(runs)} pipelines (seeds " + \
-            ", ".join(str(r.seed) for r in runs) + ")"
-        merged.append((base, combined))
-    return merged
 
 
 class XdistHooks:
@@ -442,6 +428,8 @@ class XdistHooks:
         raw = getattr(node, "workeroutput", {}).get("chunky_results")
         if not raw:
             return
+        from pytest_chunky.results import SearchResult
+
         results = node.config.stash[RESULTS_KEY]
         for test_id, data in json.loads(raw):
             results.append((test_id, SearchResult.model_validate(data)))
@@ -451,6 +439,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     results = config.stash.get(RESULTS_KEY, [])
     if not results:
         return
+    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.reports.text import summary_rows
+    from pytest_chunky.results import merge_pipelines
+
     terminalreporter.section("chunky")
     rows = sorted(results, key=lambda r: r[0])
     merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -256,3 +257,46 @@ class SearchResult(BaseModel):
         """Attributes of the final buffer ranked by `attribute_weights`."""
         weights = self.attribute_weights()
         return [a for a, w in sorted(weights.items(), key=lambda kv: -kv[1])[:n] if w > 0]
+
+
+def merge_pipelines(results: list[tuple[str, SearchResult]]) -> list[tuple[str, SearchResult]]:
+    """Pipelines of one test (items `test[pipelineN]`) merged: top entries across runs."""
+    groups: dict[str, list[SearchResult]] = {}
+    order: list[str] = []
+    for test_id, result in sorted(results, key=lambda r: r[0]):
+        base = re.sub(r"\[pipeline\d+\]$|(?<=\[)pipeline\d+-|-pipeline\d+(?=\])", "", test_id)
+        if base not in groups:
+            order.append(base)
+        groups.setdefault(base, []).append(result)
+    merged: list[tuple[str, SearchResult]] = []
+    for base in order:
+        runs = groups[base]
+        if len(runs) == 1:
+            merged.append((base, runs[0]))
+            continue
+        first = runs[0]
+        combined = first.model_copy(deep=True)
+        combined.buffer = sorted((c for r in runs for c in r.buffer),
+                                 key=lambda c: (-(c.score or 0), c.seed, c.index))
+        combined.buffer = combined.buffer[: max(len(r.buffer) for r in runs)]
+        combined.confirmations = [c for r in runs for c in r.confirmations]
+        combined.attributions = [a for r in runs for a in r.attributions]
+        for field in ("candidates", "scored", "duplicates", "errors", "violating", "unconfirmed"):
+            setattr(combined, field, sum(getattr(r, field) for r in runs))
+        stats: dict[str, list[int]] = {}
+        for r in runs:
+            for attribute, (n, v) in r.attribute_stats.items():
+                slot = stats.setdefault(attribute, [0, 0])
+                slot[0] += n
+                slot[1] += v
+        combined.attribute_stats = stats
+        from pytest_chunky.calls.accounting import Ledger
+
+        ledger = Ledger()
+        for r in runs:
+            ledger.merge(r.usage)
+        combined.usage = ledger.as_dict()
+        combined.stop_message = f"merged {len(runs)} pipelines (seeds " + \
+            ", ".join(str(r.seed) for r in runs) + ")"
+        merged.append((base, combined))
+    return merged

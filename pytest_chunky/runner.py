@@ -13,16 +13,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from pytest_chunky.calls.accounting import Budget, Ledger
 from pytest_chunky.calls.cache import ResponseCache
 from pytest_chunky.calls.client import STOP, RoleClient
 from pytest_chunky.calls.limits import RateLimiter, provider_key
 from pytest_chunky.calls.roles import Generator, Judge, Target
-from pytest_chunky.infra.errors import ConfigError, SearchInterrupted, shown
+from pytest_chunky.infra.errors import ChunkyError, ConfigError, SearchInterrupted
+from pytest_chunky.markers import SurfSpec
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import create_model, default_roles, parse_model_string
 from pytest_chunky.results import Candidate, IterationStats, RegressionStats, SearchResult
@@ -30,68 +29,10 @@ from pytest_chunky.rubrics import Rubric, get_rubric
 from pytest_chunky.search.confirm import confirm_entry
 from pytest_chunky.search.engine import SearchConfig, SurfSearch
 from pytest_chunky.search.memory import FailureMemory, StoredFailure
-from pytest_chunky.settings import Settings, override
+from pytest_chunky.settings import Settings
 from pytest_chunky.types import Role
 
 GRACE_SECONDS = 3.0  # after Ctrl-C, how long calls in flight may take to finish
-
-
-class SurfSpec(BaseModel):
-    """The marker's own arguments (the rest override settings)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    rubric: str
-    attributes: str | tuple[str, ...] | None = None
-    system_prompt: str | None = None
-    perturbations: int = Field(default=0, ge=0, le=100)
-    baseline: str | None = None  # a model string; else --chunky-baseline-model
-    mode: Literal["regression", "report"] = "report"
-    alpha: float = Field(default=0.05, gt=0, lt=0.5)
-    boundary: str | None = None  # a system prompt ("rubric": its principle); else --chunky-boundary
-
-
-SETTINGS_ARGS = {"threshold", "iterations", "candidates", "pipelines", "min_rate", "seed",
-                 "resamples", "buffer_size", "turf_index", "concurrency", "rpm"}
-BUDGET_KEYS = {"calls": "budget_calls", "usd": "budget_usd", "tokens": "budget_tokens"}
-MARKER_ARGS = sorted({*SurfSpec.model_fields, *SETTINGS_ARGS, "budget"})
-
-
-def parse_marker(kwargs: dict[str, Any], settings: Settings) -> tuple[Settings, SurfSpec]:
-    """Validate `@chunky.surf(...)` arguments into (settings with overrides, spec)."""
-    where = "@chunky.surf"
-    unknown = sorted(set(kwargs) - set(MARKER_ARGS))
-    if unknown:
-        raise ConfigError(f"{where}: unknown argument(s) {', '.join(map(shown, unknown))}; "
-                          f"valid arguments: {', '.join(MARKER_ARGS)}")
-    if "rubric" not in kwargs:
-        raise ConfigError(f"{where}: missing required argument 'rubric'")
-    values = {k: v for k, v in kwargs.items() if k in SETTINGS_ARGS}
-    budget = kwargs.get("budget")
-    if budget is not None:
-        if isinstance(budget, int) and not isinstance(budget, bool):
-            budget = {"calls": budget}
-        if not isinstance(budget, dict) or set(budget) - set(BUDGET_KEYS):
-            raise ConfigError(f"{where}: argument 'budget' must be a number of calls or a "
-                              f"dict with keys {', '.join(BUDGET_KEYS)}; got {shown(budget)}")
-        values.update({BUDGET_KEYS[k]: v for k, v in budget.items()})
-    try:
-        merged = override(settings, values, source=where)
-    except ConfigError as exc:
-        # The budget dict maps onto budget_* settings; name what the user wrote.
-        raise ConfigError(re.sub(r"argument '(budget)_(calls|usd|tokens)'",
-                                 r"argument '\1' (key '\2')", str(exc))) from None
-    spec_args = {k: v for k, v in kwargs.items() if k in SurfSpec.model_fields}
-    if isinstance(spec_args.get("attributes"), list):
-        spec_args["attributes"] = tuple(spec_args["attributes"])
-    try:
-        spec = SurfSpec(**spec_args)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{where}: argument {err['loc'][0]!r}: {err['msg']} "
-                          f"(got {shown(err.get('input'))})") from None
-    get_rubric(spec.rubric, merged.rubrics)  # unknown names fail at collection
-    return merged, spec
 
 
 def role_models(settings: Settings) -> dict[str, str | None]:
@@ -139,7 +80,7 @@ class Session:
 
         key = str(Path(path).resolve())
         if key not in self._indexes:
-            self._indexes[key] = TurfIndex(path)
+            self._indexes[key] = TurfIndex(path, embedder=self.settings.embedder)
         return self._indexes[key]
 
     def rate_limiter(self, model: Model) -> RateLimiter | None:
@@ -258,8 +199,18 @@ def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str
 
 
 def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
-                models: dict[Role, Model], pool: Sequence[str] | None = None) -> Check:
+                models: dict[Role, Model], pool: Sequence[str] | None = None,
+                with_extractor: bool = False) -> Check:
+    """The roles of one gate. `with_extractor`: create the configured LLM extractor for TURF
+    (when an index is set); one that cannot be created is recorded, and TURF reports it."""
     rubric = get_rubric(spec.rubric, settings.rubrics)
+    extractor_error = None
+    extractor = role_models(settings)["extractor"]
+    if with_extractor and settings.turf_index is not None and extractor is not None:
+        try:  # without one TURF uses the index's data features
+            models = {**models, "extractor": session.model(extractor, "--chunky-extractor")}
+        except ChunkyError as exc:  # the gate still runs
+            extractor_error = str(exc)
     ledger = Ledger()
     budget = Budget(settings.budget_calls, settings.budget_tokens, settings.budget_usd,
                     parent=session.session_budget, label="test")
@@ -273,7 +224,8 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
     return Check(settings, spec, rubric, pool,
                  Target(client("target"), system_prompt=spec.system_prompt),
                  Generator(client("generator")), Judge(client("judge")), ledger,
-                 budget=budget, extractor=models.get("extractor"))
+                 budget=budget, extractor=models.get("extractor"),
+                 extractor_error=extractor_error)
 
 
 def _search(check: Check, sink: Callable[[Candidate], None] | None,
@@ -388,7 +340,6 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
     from the others (`scored`), and the trigger comes from the index's data features. A broken
     index or a failed attribution does not hide the failure: the error is recorded beside it.
     """
-    from pytest_chunky.infra.errors import ChunkyError
     from pytest_chunky.turf.extract import ModelExtractor
     from pytest_chunky.turf.trace import trace_failure
 

@@ -30,6 +30,7 @@ from pytest_chunky.fakeapi.server import BAD_JUDGE_REPLY, FaultConfig, request_k
 from pytest_chunky.infra.errors import ProviderError
 from pytest_chunky.lab.corpus import build_corpus, write_sft_jsonl
 from pytest_chunky.lab.role_model import LabRoleModel
+from pytest_chunky.markers import parse_marker
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.openai import OpenAIModel
 from pytest_chunky.pool.files import get_pool
@@ -127,7 +128,7 @@ def http_search(faults: FaultConfig, rubric: str, cache_dir: Path, *, max_retrie
     with serve(LabRoleModel(variant), faults=faults) as srv:
         settings = build_settings({"model": "lab", "seed": seed, "cache_dir": str(cache_dir),
                                    **(search or SEARCH)})
-        merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+        merged, spec = parse_marker({"rubric": rubric}, settings)
         session = runner.Session(merged)
         try:
             models: dict[str, Model] = {
@@ -276,7 +277,7 @@ def lab_search(rubric: str, cache_dir: Path, judge: Model | None = None) -> Sear
     """An in-process lab search (no cache), optionally under another judge."""
     settings = build_settings({"model": "lab", "cache": "off", "cache_dir": str(cache_dir),
                                **SEARCH})
-    merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+    merged, spec = parse_marker({"rubric": rubric}, settings)
     session = runner.Session(merged)
     lab = LabRoleModel("lab")
     try:
@@ -366,13 +367,14 @@ SEARCH_CHILD = textwrap.dedent("""
     import json, sys
     from pathlib import Path
     from pytest_chunky import runner
+    from pytest_chunky.markers import parse_marker
     from pytest_chunky.pool.files import get_pool
     from pytest_chunky.models.openai import OpenAIModel
     from pytest_chunky.settings import build_settings
     url, cache_dir, out, rubric = sys.argv[1:5]
     settings = build_settings({"model": "lab", "cache_dir": cache_dir, "concurrency": 4,
                                "iterations": 3, "candidates": 8, "resamples": 3})
-    merged, spec = runner.parse_marker({"rubric": rubric}, settings)
+    merged, spec = parse_marker({"rubric": rubric}, settings)
     session = runner.Session(merged)
     models = {r: OpenAIModel("lab", base_url=url, max_retries=0, timeout=60)
               for r in ("target", "generator", "judge")}

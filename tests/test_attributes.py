@@ -315,7 +315,7 @@ def test_get_pool_without_the_lab_extension(monkeypatch: pytest.MonkeyPatch) -> 
     import pytest_chunky.pool.files as pool_files
 
     monkeypatch.setattr(pool_files, "_NAMED", {})
-    monkeypatch.setattr(pool_files, "load_extensions", lambda: False)
+    monkeypatch.setattr(pool_files, "load_extensions", lambda: None)
     with pytest.raises(ConfigError, match="unknown attribute pool 'lab'; valid names are: default"):
         get_pool("lab")
 

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from pytest_chunky.infra.errors import ChunkyError
 from pytest_chunky.lab.corpus import SFTRecord, build_corpus, load_sft_jsonl, write_sft_jsonl
+from pytest_chunky.markers import MARKER_ARGS, parse_marker
 from pytest_chunky.pool.files import load_pool
 from pytest_chunky.rubrics import builtin_rubric_dir, load_rubric
-from pytest_chunky.runner import MARKER_ARGS, parse_marker
 from pytest_chunky.settings import build_settings
 
 EXAMPLES = int(os.environ.get("CHUNKY_FUZZ_EXAMPLES", "1000"))

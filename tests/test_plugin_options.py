@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_chunky.settings import OPTIONS
+from pytest_chunky.options import OPTIONS
 
 SHOW = """
 def test_show(chunky_settings):

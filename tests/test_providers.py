@@ -15,8 +15,8 @@ from pytest_chunky.fakeapi.server import FaultConfig, RunningServer, serve
 from pytest_chunky.infra.errors import InputError, MissingKeyError, ProviderError
 from pytest_chunky.models.anthropic import AnthropicModel
 from pytest_chunky.models.openai import OpenAIModel
-from pytest_chunky.models.sdk import SDKModel
 from pytest_chunky.models.pricing import PRICING_ENV, ModelPrice, Pricing, load_pricing
+from pytest_chunky.models.sdk import SDKModel
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 SECRET = "sk-test-SECRETsecret0123456789"

@@ -9,8 +9,8 @@ import pytest
 import scipy.stats  # noqa: F401 - loaded before pytester runs: C extensions cannot load twice
 
 from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.markers import parse_steer
 from pytest_chunky.steering import get_transform, paired_steering
-from pytest_chunky.steering.check import parse_steer
 from pytest_chunky.steering.transforms import transformed
 
 

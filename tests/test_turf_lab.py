@@ -15,11 +15,11 @@ import pytest
 from pytest_chunky.lab import LabModel, build_corpus, judge, planted_chunks, realise
 from pytest_chunky.lab.attribute_table import canonical
 from pytest_chunky.lab.chunks import ChunkSpec
+from pytest_chunky.lab.extractor import LabExtractor
 from pytest_chunky.lab.facts import PRODUCT
 from pytest_chunky.stats import benjamini_hochberg
 from pytest_chunky.turf.attribute import Attribution, attribute_sync
 from pytest_chunky.turf.build import build_index
-from pytest_chunky.lab.extractor import LabExtractor
 from pytest_chunky.turf.index import TurfIndex
 from pytest_chunky.turf.keyword import keyword_search
 from pytest_chunky.types import SamplingParams

@@ -11,7 +11,8 @@ from scipy.stats import beta
 from pytest_chunky.audit.data import PreferencePair
 from pytest_chunky.audit.run import AuditReport, Hypothesis
 from pytest_chunky.infra.credentials import redact
-from pytest_chunky.reports.html import _e, page, rate_bars
+from pytest_chunky.reports.charts import _e, rate_bars
+from pytest_chunky.reports.html import page
 from pytest_chunky.reports.text import excerpt
 
 EVIDENCE = 3  # pairs shown per concept

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from pytest_chunky.calls.batch import BatchAPI, Item, Outcome
 from pytest_chunky.infra.errors import ProviderError
-from pytest_chunky.turf.store import Progress
+from pytest_chunky.infra.progress import Progress
+from pytest_chunky.models.batch import BatchAPI, Item, Outcome
 
 __all__ = ["BatchRecord", "BatchState", "run_rounds"]
 

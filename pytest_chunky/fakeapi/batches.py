@@ -1,6 +1,6 @@
 """The loopback server's batch endpoints: OpenAI Files + Batches and Anthropic Message Batches.
 
-They exist so that the batch client (`pytest_chunky.calls.batch`) is tested through the
+They exist so that the batch client (`pytest_chunky.models.batch`) is tested through the
 official SDKs' real code paths with no network. A batch is processed item by item on a
 background thread through the served model; each item draws from the server's fault
 configuration, and a drawn transport fault becomes that item's error (an error-file line for
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pytest_chunky.calls.batch import SAMPLE_FIELD
+from pytest_chunky.fakeapi.wire import FAULT_REPLY, anthropic_reply, openai_reply, parse_request
+from pytest_chunky.models.batch import SAMPLE_FIELD
 
 if TYPE_CHECKING:
     from pytest_chunky.fakeapi.server import ModelServer
@@ -200,24 +201,17 @@ class BatchStore:
 
     def _one(self, batch: _Batch, line: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, reply body or error) of one batch item."""
-        from pytest_chunky.fakeapi.server import (
-            _FAULT_REPLY,
-            _anthropic_reply,
-            _openai_reply,
-            _parse_request,
-        )
-
         server = self.server
         anthropic = batch.kind == "anthropic"
         body = line.get("body") or {}
         fault = server.draw_fault(f"{batch.endpoint}#batch", False, str(line.get("custom_id")))
-        if fault in _FAULT_REPLY or fault == "malformed":
-            status, _, message = _FAULT_REPLY.get(fault, (500, "", "malformed reply"))
+        if fault in FAULT_REPLY or fault == "malformed":
+            status, _, message = FAULT_REPLY.get(fault, (500, "", "malformed reply"))
             return status, {"message": f"{message} (batch item)"}
         try:
             if batch.endpoint == "/v1/embeddings":
                 return 200, server.embeddings_reply(body)
-            messages, params = _parse_request(body, anthropic)
+            messages, params = parse_request(body, anthropic)
             sample = body.get(SAMPLE_FIELD)
             if isinstance(sample, int) and sample > 0:
                 params = params.model_copy(update={"sample_index": sample})
@@ -225,7 +219,7 @@ class BatchStore:
         except Exception as exc:  # one bad item fails alone, like the real APIs
             return 400, {"message": f"{type(exc).__name__}: {exc}"}
         name = str(body.get("model") or server.model.name)
-        return 200, (_anthropic_reply if anthropic else _openai_reply)(completion, name)
+        return 200, (anthropic_reply if anthropic else openai_reply)(completion, name)
 
     @staticmethod
     def _openai_line(custom_id: str, status: int, body: dict[str, Any]) -> dict[str, Any]:

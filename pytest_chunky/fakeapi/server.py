@@ -19,7 +19,6 @@ import socket
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,6 +35,14 @@ from pytest_chunky.fakeapi.faults import (
     _FaultDrawer,
     request_key,
 )
+from pytest_chunky.fakeapi.wire import (
+    FAULT_REPLY,
+    anthropic_reply,
+    error_body,
+    is_judge_request,
+    openai_reply,
+    parse_request,
+)
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.embed import Embedder
 from pytest_chunky.models.sdk import SAMPLE_HEADER
@@ -43,100 +50,6 @@ from pytest_chunky.types import Completion, Message, SamplingParams
 
 __all__ = ["BAD_JUDGE_REPLY", "JUDGE_TAG", "FaultConfig", "FaultKind", "RequestEvent",
            "RunningServer", "request_key", "run_forever", "serve"]
-
-_ANTHROPIC_STOP = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use",
-                   "content_filter": "refusal"}
-
-
-def _is_judge_request(raw: bytes, anthropic: bool) -> bool:
-    """Whether a request body is a judge call (its system prompt carries the judge task tag)."""
-    if b"chunky-task" not in raw:
-        return False
-    try:
-        body = json.loads(raw)
-        messages, _ = _parse_request(body, anthropic)
-    except Exception:  # a body we cannot read is not a judge call; the handler reports it
-        return False
-    return any(m["role"] == "system" and JUDGE_TAG in m["content"] for m in messages)
-
-
-def _text_of(content: Any) -> str:
-    """Flatten string or content-block message content to text (non-text blocks are dropped)."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(b.get("text", "")) for b in content
-                       if isinstance(b, dict) and b.get("type", "text") == "text")
-    raise ValueError("message content must be a string or a list of content blocks")
-
-
-def _stop_of(value: Any) -> tuple[str, ...] | None:
-    if value is None or isinstance(value, str):
-        return (value,) if value else None
-    return tuple(str(s) for s in value) or None
-
-
-def _params(body: dict[str, Any], *, stop_key: str) -> SamplingParams:
-    fields: dict[str, Any] = {
-        "temperature": body.get("temperature"),
-        "max_tokens": body.get("max_completion_tokens") or body.get("max_tokens"),
-        "top_p": body.get("top_p"),
-        "seed": body.get("seed"),
-        "stop": _stop_of(body.get(stop_key)),
-    }
-    fmt = body.get("response_format")
-    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
-        spec = fmt.get("json_schema") or {}
-        fields["json_schema"] = spec.get("schema", spec) if isinstance(spec, dict) else None
-    return SamplingParams(**{k: v for k, v in fields.items() if v is not None})
-
-
-def _parse_request(body: dict[str, Any], anthropic: bool) -> tuple[list[Message], SamplingParams]:
-    """Our messages and sampling parameters from an OpenAI or Anthropic request body."""
-    messages: list[Message] = []
-    if anthropic and body.get("system"):
-        messages.append(Message(role="system", content=_text_of(body["system"])))
-    for m in body.get("messages") or []:
-        role = str(m.get("role", "user"))
-        messages.append(Message(role="system" if role == "developer" else role,
-                                content=_text_of(m.get("content"))))
-    return messages, _params(body, stop_key="stop_sequences" if anthropic else "stop")
-
-
-def _openai_reply(c: Completion, model: str) -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion",
-        "created": int(time.time()), "model": c.model or model, "system_fingerprint": None,
-        "choices": [{"index": 0, "finish_reason": c.finish_reason, "logprobs": None,
-                     "message": {"role": "assistant", "content": c.text, "refusal": None}}],
-        "usage": {"prompt_tokens": c.usage.input_tokens,
-                  "completion_tokens": c.usage.output_tokens,
-                  "total_tokens": c.usage.total},
-    }
-
-
-def _anthropic_reply(c: Completion, model: str) -> dict[str, Any]:
-    return {
-        "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant",
-        "model": c.model or model, "content": [{"type": "text", "text": c.text}],
-        "stop_reason": _ANTHROPIC_STOP.get(c.finish_reason, c.finish_reason),
-        "stop_sequence": None,
-        "usage": {"input_tokens": c.usage.input_tokens, "output_tokens": c.usage.output_tokens},
-    }
-
-
-def _error_body(anthropic: bool, status: int, kind: str, message: str) -> dict[str, Any]:
-    if anthropic:
-        return {"type": "error", "error": {"type": kind, "message": message}}
-    return {"error": {"message": message, "type": kind, "code": str(status)}}
-
-
-_FAULT_REPLY = {"429": (429, "rate_limit_error", "injected rate limit"),
-                "500": (500, "api_error", "injected internal error"),
-                "529": (529, "overloaded_error", "injected overload")}
-
 
 class ModelServer(ThreadingHTTPServer):
     """The HTTP server plus the event-loop thread that runs the model's coroutines."""
@@ -294,13 +207,13 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 self._json(200, self.server.embeddings_reply(json.loads(raw or b"{}")))
             except ValueError as exc:
-                self._json(400, _error_body(False, 400, "invalid_request_error", str(exc)))
+                self._json(400, error_body(False, 400, "invalid_request_error", str(exc)))
             return True
         try:
             reply = self.server.batches.handle(method, path, raw,
                                                self.headers.get("Content-Type", ""))
         except ValueError as exc:  # a body that is not JSON
-            reply = (400, json.dumps(_error_body(False, 400, "invalid_request_error",
+            reply = (400, json.dumps(error_body(False, 400, "invalid_request_error",
                                                  str(exc))).encode(), "application/json")
         if reply is None:
             return False
@@ -323,7 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
                                        "created_at": "1970-01-01T00:00:00Z",
                                        "owned_by": "pytest-chunky"}]})
         else:
-            self._json(404, _error_body(False, 404, "not_found_error", f"no route GET {path}"))
+            self._json(404, error_body(False, 404, "not_found_error", f"no route GET {path}"))
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0].rstrip("/")
@@ -333,20 +246,20 @@ class _Handler(BaseHTTPRequestHandler):
         if self._batch_route("POST", path, raw):
             return
         if path not in ("/v1/chat/completions", "/v1/messages"):
-            self._json(404, _error_body(anthropic, 404, "not_found_error", f"no route POST {path}"))
+            self._json(404, error_body(anthropic, 404, "not_found_error", f"no route POST {path}"))
             return
         server = self.server
-        judge = bool(server.faults.rate_bad_judge) and _is_judge_request(raw, anthropic)
+        judge = bool(server.faults.rate_bad_judge) and is_judge_request(raw, anthropic)
         key = request_key(raw)
         fault = server.draw_fault(path, judge, key)
         if server.faults.latency:
             server.closing.wait(server.faults.latency)
-        if fault in _FAULT_REPLY:
-            status, kind, message = _FAULT_REPLY[fault]
+        if fault in FAULT_REPLY:
+            status, kind, message = FAULT_REPLY[fault]
             headers = {}
             if server.faults.retry_after is not None and fault in ("429", "529"):
                 headers["retry-after"] = f"{server.faults.retry_after:g}"
-            self._json(status, _error_body(anthropic, status, kind, message), headers)
+            self._json(status, error_body(anthropic, status, kind, message), headers)
             return
         if fault == "slow":
             server.closing.wait(server.faults.slow_seconds)
@@ -357,14 +270,14 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
             if not isinstance(body, dict):
                 raise ValueError("request body must be a JSON object")
-            messages, params = _parse_request(body, anthropic)
+            messages, params = parse_request(body, anthropic)
             sample = self.headers.get(SAMPLE_HEADER, "")
             if sample.isdigit():  # re-samples of one request differ only by this header
                 params = params.model_copy(update={"sample_index": int(sample)})
         except (ValueError, ValidationError, TypeError, AttributeError) as exc:
             server.count("bad_request")
             msg = str(exc).splitlines()[0]
-            self._json(400, _error_body(anthropic, 400, "invalid_request_error", msg))
+            self._json(400, error_body(anthropic, 400, "invalid_request_error", msg))
             return
         try:
             completion = server.generate(messages, params)
@@ -373,13 +286,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         except Exception as exc:  # the model failed: report it like an upstream 500
             server.count("model_error")
-            self._json(500, _error_body(anthropic, 500, "api_error",
+            self._json(500, error_body(anthropic, 500, "api_error",
                                         f"model raised {type(exc).__name__}: {exc}"))
             return
         if fault == "bad_judge":
             completion = completion.model_copy(update={"text": BAD_JUDGE_REPLY})
         name = str(body.get("model") or server.model.name)
-        reply = (_anthropic_reply if anthropic else _openai_reply)(completion, name)
+        reply = (anthropic_reply if anthropic else openai_reply)(completion, name)
         payload = json.dumps(reply).encode()
         if fault == "malformed":
             payload = payload[: max(1, len(payload) // 2)]

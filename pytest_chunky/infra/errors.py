@@ -54,6 +54,11 @@ class MissingKeyError(ProviderError):
     """The API key for a provider is not set; the message names the environment variable."""
 
 
+class NoVerdict(ChunkyError):
+    """A gate could not reach a verdict (provider down, judge unparseable, budget spent, no
+    candidate): an error of the run, never a failed gate and never a pass."""
+
+
 class ChunkyWarning(UserWarning):
     """Something was repaired on the way (a corrupt cache moved aside): worth a look."""
 

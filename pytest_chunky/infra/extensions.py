@@ -1,9 +1,10 @@
 """Extensions found through entry points: third parties plug in without touching the package.
 
 Two groups. `pytest_chunky.providers` maps a provider name to its factory (loaded only when a
-model of that provider is created). `pytest_chunky.extensions` names modules that register
-named things when imported (attribute pools, extractors, offline judges' fact tables); a
-registry that does not know a name loads them once and looks again. The offline lab is one such
+model of that provider is created). `pytest_chunky.extensions` names functions that register
+named things (attribute pools, extractors, offline judges' crux words); a registry that does
+not know a name runs them and looks again (registering twice is harmless, so a registry module
+that was re-imported is filled again). The offline lab is one such
 extension, which is why no production module imports it.
 """
 
@@ -16,7 +17,6 @@ from pytest_chunky.infra.errors import ConfigError
 
 PROVIDERS = "pytest_chunky.providers"
 EXTENSIONS = "pytest_chunky.extensions"
-_loaded = False
 
 
 def _load(point: EntryPoint) -> Any:
@@ -37,12 +37,9 @@ def load_provider(name: str) -> Any:
     return _load(provider_points()[name])
 
 
-def load_extensions() -> bool:
-    """Import every registered extension module once; False if they were already loaded."""
-    global _loaded
-    if _loaded:
-        return False
-    _loaded = True
+def load_extensions() -> None:
+    """Run every registered extension's register function."""
     for point in entry_points(group=EXTENSIONS):
-        _load(point)
-    return True
+        found = _load(point)
+        if callable(found):
+            found()

@@ -1,8 +1,8 @@
 """The lab plugged into the package as an extension: nothing in production imports the lab.
 
 Entry points (`pyproject.toml`) name `lab_provider` / `lab_clean_provider` in the
-`pytest_chunky.providers` group and this module in `pytest_chunky.extensions`; importing it
-registers the lab's attribute pool, its rule-based extractor and its detectors' crux words.
+`pytest_chunky.providers` group and `register` in `pytest_chunky.extensions`, which registers
+the lab's attribute pool, its rule-based extractor and its detectors' crux words.
 """
 
 from __future__ import annotations
@@ -61,5 +61,3 @@ def register() -> None:
     for name in sorted({*DETECTORS, *CRUX_WORDS}):
         register_detector(name, DETECTORS.get(name), crux_words=CRUX_WORDS.get(name, ()))
 
-
-register()

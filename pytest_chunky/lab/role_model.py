@@ -41,12 +41,52 @@ _SWAPS = ((r"\bCould you\b", "Can you"), (r"\bCan you\b", "Could you"),
           (r"\?$", " ?"), (r"\bI am\b", "I'm"), (r"\bwhat\b", "which"))
 
 
+_PACKAGE_REF = re.compile(r"\bpytest_chunky((?:\.\w+)+)|\bfrom pytest_chunky import (\w+)")
+
+
+def fingerprint_files(package: Path | None = None) -> list[Path]:
+    """Every source file the lab's answers depend on: the lab's own modules (worlds included)
+    and, transitively, every package module they import (judges, data features, prompts...).
+
+    Read from the source text, not from what happens to be imported, so the set is the same
+    in every process.
+    """
+    root = (package or Path(__file__).resolve().parents[1])
+    seen: set[Path] = set()
+    todo = sorted((root / "lab").rglob("*.py"))
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for match in _PACKAGE_REF.finditer(path.read_text(encoding="utf-8")):
+            parts = (match.group(1) or "." + match.group(2)).strip(".").split(".")
+            while parts:  # the deepest module or package the dotted name reaches
+                base = root.joinpath(*parts)
+                found = [f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()]
+                if found:
+                    todo.extend(found)
+                    break
+                parts.pop()
+    return sorted(seen)
+
+
+def lab_fingerprint(package: Path | None = None) -> str:
+    """Hash of the code the lab answers with: any change to it, in the lab or in a module the
+    lab delegates to, invalidates the lab's cached answers (computed once per process for the
+    installed package)."""
+    return _installed_fingerprint() if package is None else _code_digest(package)
+
+
 @functools.cache
-def lab_fingerprint() -> str:
-    """Hash of the lab's own code: any change to the lab invalidates its cached answers."""
+def _installed_fingerprint() -> str:
+    return _code_digest(Path(__file__).resolve().parents[1])
+
+
+def _code_digest(root: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in fingerprint_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -56,7 +56,7 @@ def read_attribution(path: str) -> dict[str, Any]:
 def mitigate_main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        from pytest_chunky.lab.corpus import load_sft_jsonl
+        from pytest_chunky.infra.sft import load_sft_jsonl
         from pytest_chunky.mitigate.plan import mitigate
 
         records = load_sft_jsonl(args.data)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_chunky.calls.batch import Item, Outcome
 from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.models.batch import Item, Outcome
 from pytest_chunky.models.registry import ModelSpec, Provider
 from pytest_chunky.models.sdk import SDKModel, sample_header
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from pytest_chunky.calls.batch import Item, Outcome
 from pytest_chunky.infra.credentials import redact_url
 from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.models.batch import Item, Outcome
 from pytest_chunky.models.embed import normalise_rows
 from pytest_chunky.models.registry import ModelSpec, Provider
 from pytest_chunky.models.sdk import SDKModel, sample_header

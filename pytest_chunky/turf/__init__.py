@@ -13,8 +13,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Attribution": "attribute", "ChunkShare": "attribute",
-    "EvidencePair": "attribute", "TraceCandidate": "attribute", "attribute": "attribute", "attribute_sync": "attribute",
+    "Attribution": "attribute", "ChunkShare": "attribute", "EvidencePair": "attribute",
+    "TraceCandidate": "attribute", "attribute": "attribute", "attribute_sync": "attribute",
     "abuild_index": "build", "build_index": "build",
     "AttributeCache": "extract", "CachedExtractor": "extract", "Extractor": "extract",
     "ModelExtractor": "extract", "get_extractor": "extract",

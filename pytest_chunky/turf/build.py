@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from pytest_chunky.describe import DataExtractor, fit_spaces
+from pytest_chunky.infra.credentials import redact
 from pytest_chunky.infra.errors import ConfigError, InputError
+from pytest_chunky.infra.progress import Progress
 from pytest_chunky.models.embed import BuiltinEmbedder, Embedder, get_embedder
 from pytest_chunky.turf.cluster import cluster_query_attributes, summarise_clusters
 from pytest_chunky.turf.data import SFTRecord, as_examples, load_examples
@@ -42,7 +44,7 @@ from pytest_chunky.turf.index import (
     META,
     TurfIndex,
 )
-from pytest_chunky.turf.store import STORED_DTYPE, EmbeddingCache, Progress, embed_cached
+from pytest_chunky.turf.store import STORED_DTYPE, EmbeddingCache, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
 
@@ -328,7 +330,8 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
         "n_response_attributes": len(r_strings), "n_clusters": len(centroids), "kmeans_k": k,
         "hnsw_dim": dim,
         "seed": seed, "extractor": inner.name,
-        "embedder": {"spec": emb_spec, "name": emb.name, "dim": dim},
+        # Credentials in an embedder URL are never stored: a reader passes the spec again.
+        "embedder": {"spec": redact(emb_spec), "name": redact(emb.name), "dim": dim},
         "cache": {"attribute_hits": cached.hits, "attribute_misses": cached.misses},
         "timings_s": {"extract": round(extracted - started, 2),
                       "embed": round(embedded - extracted, 2),

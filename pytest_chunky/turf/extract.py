@@ -123,7 +123,8 @@ class ModelExtractor:
 
 
 def get_extractor(spec: str, *, cache_dir: str | Path | None = None) -> Extractor:
-    """A registered offline extractor (`lab`: the lab's rules) or any model string (`openai:gpt-5.1`, `lab` roles, ...).
+    """A registered offline extractor (`lab`: the lab's rules) or any model string
+    (`openai:gpt-5.1`, `lab` roles, ...).
 
     With `cache_dir`, a model extractor keeps every reply in the response cache as soon as it
     arrives, so a build killed mid-batch pays for no call twice.

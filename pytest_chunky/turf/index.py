@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.models.embed import BuiltinEmbedder, Embedder, get_embedder
 from pytest_chunky.turf.data import SFTRecord
 
@@ -47,8 +47,11 @@ def _rebuild_hint(directory: Path) -> str:
 class TurfIndex:
     """A loaded index. Arrays are memory-light; the hnswlib file and texts load on first use."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, embedder: str | None = None) -> None:
+        """`embedder`: the spec to embed with instead of the stored one (the stored spec of an
+        API embedder has its URL credentials masked, so such an index needs it)."""
         self.dir = Path(directory)
+        self.embedder_spec = embedder
         meta_path = self.dir / META
         try:
             self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -120,7 +123,12 @@ class TurfIndex:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            spec = str(self.meta["embedder"]["spec"])
+            spec = self.embedder_spec or str(self.meta["embedder"]["spec"])
+            if "***" in spec:
+                raise ConfigError(
+                    f"this index's embedder {spec} had credentials in its URL, which an index "
+                    "never stores; pass the full spec with --chunky-embedder (or "
+                    "TurfIndex(..., embedder=SPEC)), e.g. with ${VAR} for the secret")
             if spec == "builtin":
                 self._embedder = BuiltinEmbedder.load(self.dir / "embedder")
             else:

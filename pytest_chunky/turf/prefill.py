@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from pytest_chunky.calls.batch import Item, Outcome, batch_api, chat_body, completion_of
 from pytest_chunky.calls.batch_rounds import run_rounds
 from pytest_chunky.calls.roles import ExtractorRole, attempt_params
 from pytest_chunky.infra.errors import JudgeParseError
+from pytest_chunky.models.batch import Item, Outcome, batch_api, chat_body, completion_of
 from pytest_chunky.models.embed import normalise_rows
 from pytest_chunky.turf.store import EmbeddingCache, string_key
 

@@ -1,8 +1,8 @@
 """Submit, poll and collect provider batches through the official SDKs.
 
-Each provider module holds its own adapter (`Model.batch_api()`), all of one shape. Each item carries a
-`custom_id`, which is our cache key; an item comes back as a reply body or an error message,
-and an item that comes back as neither is reported as missing by the caller.
+Each provider module holds its own adapter (`Model.batch_api()`), all of one shape. Each item
+carries a `custom_id`, which is our cache key; an item comes back as a reply body or an error
+message, and an item that comes back as neither is reported as missing by the caller.
 """
 
 from __future__ import annotations

@@ -1,0 +1,84 @@
+"""The option table: every setting's flag, ini key, help text and kind.
+
+Kept free of pydantic and everything else heavy, so the pytest plugin can register its options
+in every pytest process without loading the settings machinery (`settings`) until a chunky
+option or marker is actually used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CACHE_MODES", "OPTIONS", "OPTIONS_BY_FIELD", "OptionSpec"]
+
+CACHE_MODES: tuple[str, ...] = ("off", "read", "write", "readwrite", "replay")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One setting as the user sees it: flag, ini key, help."""
+
+    field: str
+    help: str
+    kind: Literal["str", "int", "float", "path", "bool", "list"] = "str"
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--chunky-" + self.field.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "chunky_" + self.field
+
+    @property
+    def dest(self) -> str:
+        return "chunky_" + self.field
+
+
+OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec("model", "target model under test, e.g. lab, openai:gpt-5.1, claude-opus-4-5, "
+               "openai:NAME@http://127.0.0.1:8000/v1", metavar="MODEL"),
+    OptionSpec("judge", "judge model (defaults to the lab judge when the target is lab)",
+               metavar="MODEL"),
+    OptionSpec("generator", "prompt generator model (defaults to the judge)", metavar="MODEL"),
+    OptionSpec("boundary", "re-sample failing gates under this system prompt ('rubric': the "
+               "rubric's principle) and report how far the violations drop", metavar="TEXT"),
+    OptionSpec("baseline_model", "baseline checkpoint: gates also compare the target with it "
+               "(and, with mode='regression', fail only when the target is worse)",
+               metavar="MODEL"),
+    OptionSpec("extractor", "LLM attribute extractor for TURF (default: data features "
+               "mined from the index)",
+               metavar="MODEL"),
+    OptionSpec("embedder", "embedder for TURF queries against --chunky-turf-index, instead of "
+               "the one stored in the index (needed when its URL had credentials, which an "
+               "index never stores): builtin, sentence-transformers:NAME or "
+               "openai:text-embedding-3-small", metavar="EMBEDDER"),
+    OptionSpec("threshold", "judge score (0-100) at or above which a candidate violates",
+               "float"),
+    OptionSpec("iterations", "SURF iterations per pipeline (T)", "int"),
+    OptionSpec("candidates", "candidates per iteration (N)", "int"),
+    OptionSpec("pipelines", "parallel SURF pipelines per test, one seed each (P)", "int"),
+    OptionSpec("seed", "base random seed", "int"),
+    OptionSpec("buffer_size", "replay buffer size (top-n entries kept)", "int"),
+    OptionSpec("resamples", "cap on re-samples per found failure; the sequential test stops "
+               "earlier (default 12/min_rate)", "int"),
+    OptionSpec("min_rate", "violation rate a failure needs: SPRT of min_rate/2 against 2*min_rate",
+               "float"),
+    OptionSpec("cache", "response cache mode", choices=CACHE_MODES),
+    OptionSpec("cache_dir", "directory for the response cache and failure memory", "path"),
+    OptionSpec("budget_calls", "cap on real (uncached) model calls per test", "int"),
+    OptionSpec("budget_tokens", "cap on tokens (input + output) per test", "int"),
+    OptionSpec("budget_usd", "cap on dollars spent per test", "float"),
+    OptionSpec("concurrency", "concurrent requests per provider", "int"),
+    OptionSpec("rpm", "requests per minute per provider, shared by all xdist workers", "int"),
+    OptionSpec("rubrics", "extra rubric files or directories (repeatable)", "list"),
+    OptionSpec("turf_index", "TURF training-data index directory; failing tests are attributed",
+               "path"),
+    OptionSpec("replay_only", "run only stored failing prompts, no new search", "bool"),
+    OptionSpec("report", "write a self-contained HTML report to this path", "path"),
+    OptionSpec("json_report", "write the session's chunky results as JSON to this path", "path"),
+)
+OPTIONS_BY_FIELD: dict[str, OptionSpec] = {o.field: o for o in OPTIONS}
