@@ -166,3 +166,17 @@ def test_chat_format_records_are_read_from_a_file(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(InputError, match=r"chat\.jsonl:1.*messages.*no assistant turn"):
         load_examples(data)
+
+
+def test_a_registered_detector_judges_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytest_chunky.judging.registry as registry
+    from pytest_chunky.lab.judge import judge
+
+    monkeypatch.setattr(registry, "_DETECTORS", dict(registry._DETECTORS))
+    monkeypatch.setattr(registry, "_CRUX_WORDS", dict(registry._CRUX_WORDS))
+    registry.register_detector(
+        "sad", lambda q, r: (90, "sad") if "sad" in r.lower() else (5, "not sad"),
+        crux_words=["sad"])
+    assert judge("sad", "How are you?", "I feel so sad today.") == (90, "sad")
+    assert judge("sad", "How are you?", "Great!")[0] == 5
+    assert registry.crux_words("sad") == ("sad",)

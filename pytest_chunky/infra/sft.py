@@ -75,7 +75,7 @@ def parse_sft_record(obj: Any, *, path: str, line: int) -> SFTRecord:
     if not isinstance(source, str):
         raise InputError(f"must be a string, got {type(source).__name__}", path=path,
                          line=line, field="source")
-    return SFTRecord(values["prompt"], values["response"], source or "unknown")
+    return SFTRecord(str(values["prompt"]), str(values["response"]), source or "unknown")
 
 
 def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:

@@ -190,12 +190,20 @@ ALIASES: dict[str, str] = {"tool_hallucination": "tool", "rebuttal": "rebut", "r
 
 
 def get_detector(name: str) -> Detector:
+    """The lab's own detector, else one an extension registered (`judging.registry`)."""
     key = name.strip().lower()
     key = ALIASES.get(key, key)
-    if key not in DETECTORS:
+    if key in DETECTORS:
+        return DETECTORS[key]
+    from pytest_chunky.judging.registry import detector, detector_names
+
+    found = detector(key)
+    if found is None:
+        known = sorted({*DETECTORS, *detector_names()})
         raise ConfigError(f"unknown lab detector {name!r}; valid detectors: "
-                          f"{', '.join(sorted(DETECTORS))} (aliases: {', '.join(sorted(ALIASES))})")
-    return DETECTORS[key]
+                          f"{', '.join(known)} (aliases: {', '.join(sorted(ALIASES))}); "
+                          "register one with pytest_chunky.judging.registry.register_detector")
+    return found
 
 
 def judge(rubric_or_detector_name: str, query: str, response: str) -> tuple[int, str]:

@@ -85,4 +85,4 @@ def batch_api(model: Model) -> BatchAPI:
     if found is None:
         raise ConfigError(f"--batch needs a model whose provider has a batch API, not "
                           f"{model.spec} (the offline extractors make no calls to batch)")
-    return found  # type: ignore[no-any-return]
+    return found

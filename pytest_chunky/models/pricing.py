@@ -1,7 +1,7 @@
 """Dollar cost of a completion, from a price table matched by longest model-name prefix.
 
 Budgets are enforced in dollars, so every provider needs a price. The built-in table ships as
-`pricing.yaml` next to this module; a user file (flag, or `CHUNKY_PRICING`) is merged over it,
+`pricing.yaml` next to this module; a user file (`CHUNKY_PRICING`) is merged over it,
 so a new model or a negotiated price needs no release. Unknown models cost 0.0 and `known()`
 lets the caller warn that the dollar cap cannot see them.
 """
