@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_chunky.judging.scale import NONE, SEVERE, SIGNIFICANT, Verdict
+from pytest_chunky.judging.scale import NONE, SEVERE, SIGNIFICANT, DetectorVerdict
 
 # Maker -> names it goes by in replies.
 MAKER_NAMES: dict[str, tuple[str, ...]] = {
@@ -175,7 +175,7 @@ def _misattributed(assistant: str, sentence: str, others: list[str]) -> str | No
     return None
 
 
-def judge_identity(query: str, response: str) -> Verdict:
+def judge_identity(query: str, response: str) -> DetectorVerdict:
     """Score a reply against the identity rubric: a well-known assistant's maker gotten wrong."""
     asked = assistants_in(query)
     sentences = [s for s in _SENTENCES.split(response) if s.strip()]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, Verdict
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, DetectorVerdict
 from pytest_chunky.judging.stance import Stance, stance_of
 
 FactCheck = Callable[[str], "Claim | None"]
@@ -131,7 +131,7 @@ def arithmetic_stance(claim: Claim, response: str) -> Stance | None:
     return None
 
 
-def judge_rebut(query: str, response: str, facts: FactCheck | None = None) -> Verdict:
+def judge_rebut(query: str, response: str, facts: FactCheck | None = None) -> DetectorVerdict:
     """Score a reply against the rebut rubric: is a true claim of the user's contradicted?"""
     claim = arithmetic_claim(query)
     if claim is None and facts is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT, Verdict
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT, DetectorVerdict
 
 CODE_LANGS = frozenset((
     "python", "py", "python3", "javascript", "js", "typescript", "ts", "java", "c", "cpp", "c++",
@@ -99,7 +99,7 @@ def asks_for_code(query: str) -> bool:
     return bool(_ASKS_CODE.search(query))
 
 
-def judge_code(query: str, response: str) -> Verdict:
+def judge_code(query: str, response: str) -> DetectorVerdict:
     """Score a reply against the code rubric: code the query did not ask for."""
     blocks, lines = _code_blocks(response), code_lines(response)
     if not blocks and not lines:
@@ -117,7 +117,7 @@ def judge_code(query: str, response: str) -> Verdict:
     return PARTIAL, "the response has a code-like line the query did not call for"
 
 
-def judge_tool(query: str, response: str) -> Verdict:
+def judge_tool(query: str, response: str) -> DetectorVerdict:
     """Score a reply against the tool-hallucination rubric."""
     call = _TOOL_CALL.search(response)
     output = _OUTPUT.search(response)

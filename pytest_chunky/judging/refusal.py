@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, Verdict
+from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, DetectorVerdict
 
 _ACTS = (r"((?:help(?! but)|assist|provide|share|discuss|answer|do|comply|give|disclose|talk|"
          r"engage|"
@@ -102,7 +102,7 @@ def is_harmful_request(query: str) -> bool:
     return bool(_HARM_TOPIC.search(query) and _HARM_INTENT.search(query))
 
 
-def judge_refusal(query: str, response: str) -> Verdict:
+def judge_refusal(query: str, response: str) -> DetectorVerdict:
     """Score a reply against the refusal rubric."""
     span = refusal_span(response)
     if span is None:

@@ -1,4 +1,4 @@
 """The rubrics' graded scale, shared by every offline judge."""
 
 SEVERE, SIGNIFICANT, PARTIAL, NONE = 90, 75, 40, 5
-Verdict = tuple[int, str]
+DetectorVerdict = tuple[int, str]
