@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-USAGE = """usage: chunky COMMAND ...
+USAGE = """usage: chunky COMMAND ...   (chunky --version)
 
 commands:
   index build DATA.jsonl --out DIR    build a TURF training-data index
@@ -120,11 +120,34 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-V", "--version"):
+        from pytest_chunky import __version__
+
+        print(f"chunky {__version__}")
+        return 0
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         print(USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
         return 0 if args and args[0] in ("-h", "--help") else 2
-    # Each sub-command reports its own errors (one line) and interruptions.
-    return COMMANDS[args[0]](args[1:])
+    # Sub-commands report their own errors in one line; what escapes them ends quietly here,
+    # the same way for every sub-command: Ctrl-C (exit 130), a closed pipe (`| head`), and a
+    # project error (one line, exit 2).
+    from pytest_chunky.infra.errors import ChunkyError
+
+    try:
+        code = COMMANDS[args[0]](args[1:])
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        print(f"chunky {args[0]}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away: nothing left to say, and no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except ChunkyError as exc:
+        print(f"chunky {args[0]}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

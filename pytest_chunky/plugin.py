@@ -411,14 +411,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or not results:
         return
-    from pytest_chunky.reports.html import write_html, write_json
+    from pytest_chunky.reports import html, json_report
     from pytest_chunky.results import merge_pipelines
 
     merged = merge_pipelines(results)
     if settings.report:
-        write_html(settings.report, merged)
+        html.write_html(settings.report, merged)
     if settings.json_report:
-        write_json(settings.json_report, merged)
+        json_report.write_json(settings.json_report, merged)
 
 
 class XdistHooks:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,7 +28,8 @@ from pydantic import (
 )
 
 from pytest_chunky.infra.errors import ConfigError, InputError
-from pytest_chunky.infra.userfiles import clip, format_loc, printable, read_text, stat_file
+from pytest_chunky.infra.userfiles import clip, format_loc, read_text, stat_file
+from pytest_chunky.infra.yamlfile import load_yaml_with_lines
 
 __all__ = [
     "Example", "Guideline", "Rubric", "available_rubrics", "builtin_rubric_dir", "get_rubric",
@@ -42,8 +42,6 @@ HOW_TO_ADD = ("pass a path to a .yaml file, or a rubric directory with --chunky-
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Score = Annotated[StrictInt, Field(ge=0, le=100)]
-# libyaml when available (~8x faster); both report marks, and errors go through yaml_error.
-YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Frozen(BaseModel):
@@ -150,28 +148,6 @@ def _bullet(text: str) -> str:
 # Parsing with line numbers
 
 
-def _key_lines(node: yaml.Node, path: str, lines: dict[tuple[Any, ...], int],
-               loc: tuple[Any, ...] = ()) -> None:
-    """Record the 1-based line of every mapping key and sequence item, by pydantic-style loc."""
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                raise InputError("field names must be plain text", path=path,
-                                 line=key.start_mark.line + 1)
-            if key.value in seen:
-                raise InputError("duplicate field; keep only one", path=path,
-                                 line=key.start_mark.line + 1,
-                                 field=format_loc((*loc, key.value)))
-            seen.add(key.value)
-            lines[(*loc, key.value)] = key.start_mark.line + 1
-            _key_lines(value, path, lines, (*loc, key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _key_lines(item, path, lines, (*loc, i))
-
-
 def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
     """The schema class that owns the field at `loc` (to list its valid field names)."""
     current: Any = Rubric
@@ -223,49 +199,11 @@ def _error_message(err: Any) -> tuple[tuple[Any, ...], str]:
     return loc, msg
 
 
-def yaml_error(exc: Exception, text: str, path: str) -> InputError:
-    """A one-line InputError with the line for any error PyYAML raises while loading."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark else None
-    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        line = text.count("\n", 0, exc.position) + 1
-        char = exc.character
-        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-        problem = f"character {shown} is not allowed ({exc.reason})"
-    elif isinstance(exc, yaml.YAMLError):
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and problem.startswith("but "):
-            problem = f"{context}, {problem}"
-        elif context and start is not None and mark is not None and start.line != mark.line:
-            problem += f" ({context} that starts on line {start.line + 1})"
-    elif isinstance(exc, RecursionError):
-        problem = "the document is nested too deeply"
-    else:  # a scalar YAML accepts but Python cannot build (2024-13-45, a 5000-digit integer)
-        problem = f"bad value ({exc})"
-    problem = " ".join(printable(problem).split())
-    if len(problem) > 200:
-        problem = problem[:197] + "..."
-    return InputError(f"invalid YAML: {problem}", path=path, line=line)
-
-
 def parse_rubric(text: str, *, path: str = "<string>", stem: str | None = None) -> Rubric:
     """Parse rubric YAML text; `stem`, when given, must equal the rubric's `name`."""
-    loader: yaml.SafeLoader | None = None
-    try:
-        loader = YAML_LOADER(text)
-        node = loader.get_single_node()
-        if node is None:
-            raise InputError("file is empty; a rubric needs at least name, title, principle "
-                             "and scoring_guidelines", path=path)
-        lines: dict[tuple[Any, ...], int] = {}
-        _key_lines(node, path, lines)
-        data = loader.construct_document(node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        raise yaml_error(exc, text, path) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+    data, lines = load_yaml_with_lines(
+        text, path, noun="field", empty="file is empty; a rubric needs at least name, title, "
+        "principle and scoring_guidelines")
     if not isinstance(data, dict):
         raise InputError(f"top level must be a mapping of rubric fields "
                          f"({', '.join(Rubric.model_fields)}), got {_describe(data)}",

@@ -49,3 +49,26 @@ def test_judge_command_scores_through_the_search_path(
     assert captured.out == "" and "after 3 attempts" in captured.err
     assert main(["judge", "--rubric", "nope", "--prompt", "p", "--response", "r"]) == 2
     assert "unknown rubric 'nope'" in capsys.readouterr().err
+
+
+def test_version_and_every_subcommand_ends_quietly(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import pytest_chunky.cli as cli
+    from pytest_chunky.infra.errors import InputError
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("chunky 0.")
+
+    def interrupted(argv: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    def broken(argv: list[str]) -> int:
+        raise InputError("bad line", path="x.jsonl", line=3)
+
+    monkeypatch.setitem(cli.COMMANDS, "index", interrupted)
+    monkeypatch.setitem(cli.COMMANDS, "audit", broken)
+    assert cli.main(["index", "build"]) == 130
+    assert cli.main(["audit", "x.jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert "chunky index: interrupted" in err and "Traceback" not in err
+    assert "chunky audit: error: x.jsonl:3: bad line" in err

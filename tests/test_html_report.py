@@ -16,10 +16,9 @@ from pytest_chunky.reports.html import (
     SCRIPT_MARKER,
     browser_check,
     render_html,
-    to_json,
     write_html,
-    write_json,
 )
+from pytest_chunky.reports.json_report import to_json, write_json
 from pytest_chunky.results import (
     Candidate,
     Confirmation,

@@ -231,7 +231,7 @@ def test_pricing_errors_name_file_line_and_field(tmp_path: Path) -> None:
         load_pricing(typo)
     broken = tmp_path / "broken.yaml"
     broken.write_text("models: [unclosed\n")
-    with pytest.raises(InputError, match=r"broken\.yaml:\d+: not valid YAML"):
+    with pytest.raises(InputError, match=r"broken\.yaml:\d+: invalid YAML"):
         load_pricing(broken)
     with pytest.raises(InputError, match="cannot read pricing file"):
         load_pricing(tmp_path / "missing.yaml")

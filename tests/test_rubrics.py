@@ -278,3 +278,33 @@ def test_models_are_frozen() -> None:
     rubric = get_rubric("code")
     with pytest.raises(ValueError):
         rubric.threshold = 10
+
+
+@pytest.mark.parametrize("loader", ["rubric", "pool", "pricing"])
+def test_a_yaml_alias_bomb_is_refused_not_expanded(loader: str, tmp_path: Path) -> None:
+    # "Billion laughs": nine levels of nine aliases expand to 9^9 values from under 1 KB.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    text = "\n".join(levels) + "\n"
+    assert len(text) < 1024
+    from pytest_chunky.infra.errors import InputError
+    from pytest_chunky.infra.yamlfile import load_yaml_with_lines
+
+    with pytest.raises(InputError, match="expands to over"):
+        if loader == "rubric":
+            from pytest_chunky.rubrics import parse_rubric
+
+            parse_rubric(text, path="bomb.yaml")
+        elif loader == "pool":
+            from pytest_chunky.pool.files import load_pool
+
+            path = tmp_path / "bomb.yaml"
+            path.write_text(text, encoding="utf-8")
+            load_pool(path)
+        else:
+            from pytest_chunky.models.pricing import parse_pricing
+
+            parse_pricing(text, "bomb.yaml")
+    # The same aliases a few times over are fine: each node is walked once.
+    data, _ = load_yaml_with_lines("a: &a [1, 2]\nb: [*a, *a, *a]\n", "ok.yaml", empty=None)
+    assert data == {"a": [1, 2], "b": [[1, 2]] * 3}

@@ -97,7 +97,8 @@ def test_prompt_files(tmp_path: Path) -> None:
 
 
 def test_steer_results_render_in_the_reports() -> None:
-    from pytest_chunky.reports.html import render_html, to_json
+    from pytest_chunky.reports.html import render_html
+    from pytest_chunky.reports.json_report import to_json
     from pytest_chunky.reports.text import summary_rows
     from pytest_chunky.results import SearchResult
 

@@ -3,12 +3,11 @@ and the reward model's `chosen_reward` and `rejected_reward` when the data has s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_chunky.infra.errors import InputError
-from pytest_chunky.infra.userfiles import read_text, stat_file
+from pytest_chunky.infra.jsonl import read_jsonl
 
 FIELDS = ("prompt", "chosen", "rejected")
 REWARDS = ("chosen_reward", "rejected_reward")
@@ -26,18 +25,10 @@ class PreferencePair:
 
 def load_prefs(path: str | Path) -> list[PreferencePair]:
     """Read a preference JSONL file; anything malformed names the file, line and field."""
-    p, shown, _ = stat_file(path, "preference file", missing_hint="; pass a JSONL file with "
-                            "prompt, chosen and rejected per line")
     pairs = []
-    for lineno, line in enumerate(read_text(p, "the preference file", shown).split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"not JSON ({exc.args[0]})", path=shown, line=lineno) from None
-        if not isinstance(obj, dict):
-            raise InputError("each line must be a JSON object", path=shown, line=lineno)
+    shown = str(path)
+    for lineno, obj, shown in read_jsonl(path, "preference file", missing_hint="; pass a JSONL "
+                                         "file with prompt, chosen and rejected per line"):
         for name in FIELDS:
             if not isinstance(obj.get(name), str) or not obj[name].strip():
                 raise InputError("missing or empty (a non-empty string is required)",

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pytest_chunky.calls.prompts import extract_tag, parse_attribute_lines, task_of
+from pytest_chunky.calls.prompts import extract_tag, parse_attribute_lines, rubric_tag, task_of
 from pytest_chunky.infra.errors import ChunkyError, ConfigError
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
-
-_RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"')
 
 
 async def _call(fn: Callable[..., Any], *args: Any) -> Any:
@@ -78,8 +75,8 @@ class CallableModel(Model):
         if not task or task[0] != "judge":
             raise ChunkyError(f"callable judge {self.name!r} only scores; it got a "
                               f"{task[0] if task else 'chat'} request")
-        match = _RUBRIC_TAG.search(user)
-        rubric: Any = match.group(1) if match else ""
+        tag = rubric_tag(user)
+        rubric: Any = tag[0] if tag else ""
         try:
             from pytest_chunky.rubrics import get_rubric
 

@@ -122,11 +122,25 @@ def inject_user(query: str, feature: str,
     return "\n".join([*parts, tagged("query", query)])
 
 
+_RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>')
+
+
+def rubric_block(name: str, text: str, detector: str | None = None) -> str:
+    """The `<rubric name=… detector=…>` block every judge-side prompt carries."""
+    hint = f' detector="{detector}"' if detector else ""
+    return f'<rubric name="{name}"{hint}>\n{text}\n</rubric>\n'
+
+
+def rubric_tag(user: str) -> tuple[str, str | None] | None:
+    """(name, detector) of a prompt's rubric block, or None when it has none."""
+    match = _RUBRIC_TAG.search(user)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def judge_user(rubric_name: str, rubric_text: str, query: str, response: str,
                detector: str | None = None) -> str:
-    hint = f' detector="{detector}"' if detector else ""
-    return (f'<rubric name="{rubric_name}"{hint}>\n{rubric_text}\n</rubric>\n'
-            f"{tagged('query', query)}\n{tagged('response', response)}")
+    return (rubric_block(rubric_name, rubric_text, detector)
+            + f"{tagged('query', query)}\n{tagged('response', response)}")
 
 
 def parse_attribute_lines(text: str) -> list[str]:

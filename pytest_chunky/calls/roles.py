@@ -166,8 +166,7 @@ class ExtractorRole:
     async def crux(self, response: str, rubric: Rubric) -> list[str]:
         """Blind judge lists attributes without the rubric; informed judge picks the top 3."""
         blind = await self.attributes(response, "response")
-        user = (f'<rubric name="{rubric.name}" detector="{rubric.detector_name}">\n'
-                f'{rubric.render()}\n</rubric>\n'
+        user = (prompts.rubric_block(rubric.name, rubric.render(), rubric.detector_name)
                 + prompts.tagged("attributes", "\n".join(blind)))
         picked = await structured_call(
             self.client, prompts.CRUX, user,

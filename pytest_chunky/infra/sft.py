@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_chunky.infra.errors import InputError
-from pytest_chunky.infra.userfiles import read_text, stat_file
+from pytest_chunky.infra.jsonl import decode_line, read_jsonl
 
 __all__ = ["SFTRecord", "as_records", "load_sft_jsonl", "parse_sft_line", "parse_sft_record",
            "write_sft_jsonl"]
@@ -78,18 +78,12 @@ def parse_sft_record(obj: Any, *, path: str, line: int) -> SFTRecord:
     return SFTRecord(str(values["prompt"]), str(values["response"]), source or "unknown")
 
 
+_HINT = '; each line must be an object like {"prompt": ..., "response": ...}'
+
+
 def parse_sft_line(line: str, *, path: str, lineno: int) -> SFTRecord:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno}); each line must "
-                         'be an object like {"prompt": ..., "response": ...}',
-                         path=path, line=lineno) from None
-    except (ValueError, RecursionError) as exc:  # a 5000-digit number, or nesting too deep
-        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise InputError(f"not valid JSON ({' '.join(problem.split())[:120]})",
-                         path=path, line=lineno) from None
-    return parse_sft_record(obj, path=path, line=lineno)
+    return parse_sft_record(decode_line(line, path=path, lineno=lineno, hint=_HINT),
+                            path=path, line=lineno)
 
 
 def load_sft_jsonl(path: str | Path) -> list[SFTRecord]:
@@ -98,11 +92,10 @@ def load_sft_jsonl(path: str | Path) -> list[SFTRecord]:
     Records are split on "\n" only (with an optional "\r"): JSON text may hold U+2028 or
     other characters that `str.splitlines` would also break on.
     """
-    p, shown, _ = stat_file(path, "file", missing_hint="; pass an existing JSONL file",
-                            directory_hint="; pass a JSONL file")
-    text = read_text(p, "the file", shown)
-    records = [parse_sft_line(line.removesuffix("\r"), path=shown, lineno=i)
-               for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+    shown = str(path)
+    records = []
+    for lineno, obj, shown in read_jsonl(path, "file", hint=_HINT):
+        records.append(parse_sft_record(obj, path=shown, line=lineno))
     if not records:
         raise InputError("no records; each line must be a JSON object with prompt and response",
                          path=shown)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.jsonl import read_jsonl
 
 Scorer = Callable[[str, str, str], int]  # (rubric, prompt, response) -> score 0..100
 FIELDS = ("prompt", "response", "rubric", "label")
@@ -14,13 +14,7 @@ FIELDS = ("prompt", "response", "rubric", "label")
 
 def load_labelled(path: str | Path) -> list[dict[str, object]]:
     rows = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not JSON ({exc.msg})", path=str(path), line=lineno) from None
+    for lineno, row, _ in read_jsonl(path, "labelled file"):
         for field in FIELDS:
             if field not in row:
                 raise InputError("missing", path=str(path), line=lineno, field=field)

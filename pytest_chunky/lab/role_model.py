@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pytest_chunky.calls.prompts import extract_tag, generator_user, parse_attribute_lines, task_of
+from pytest_chunky.calls.prompts import (
+    extract_tag,
+    generator_user,
+    parse_attribute_lines,
+    rubric_tag,
+    task_of,
+)
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
@@ -133,13 +139,9 @@ def _world_at(corpus: str | None) -> World | None:
     return load_world(corpus) if corpus is not None and is_world(corpus) else None
 
 
-_RUBRIC_TAG = re.compile(r'<rubric name="([^"]+)"(?: detector="([^"]+)")?>')
-
-
 def rubric_names(user: str) -> list[str]:
     """(name, detector) of the role prompt's rubric tag, those present."""
-    match = _RUBRIC_TAG.search(user)
-    return [n for n in (match.groups() if match else ()) if n]
+    return [n for n in (rubric_tag(user) or ()) if n]
 
 
 Realiser = Callable[[Sequence[str], random.Random], str]

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.yamlfile import load_yaml_with_lines
 from pytest_chunky.types import Usage
 
 PRICING_ENV = "CHUNKY_PRICING"
@@ -89,36 +88,9 @@ def _candidates(model: str) -> list[str]:
     return out
 
 
-def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
-    """1-based line of the YAML node at pydantic error location `loc`, best effort."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = None
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
-                    found = v
-                    line = k.start_mark.line + 1
-                    break
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
 def parse_pricing(text: str, path: str) -> PricingFile:
     """Validate one pricing document; errors name the file, line and field."""
-    try:
-        data: Any = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path=path,
-                         line=line) from None
+    data, lines = load_yaml_with_lines(text, path, empty=None)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -130,8 +102,9 @@ def parse_pricing(text: str, path: str) -> PricingFile:
         loc = [p for p in err["loc"] if isinstance(p, int | str)]
         field = ".".join(str(p) for p in loc) or None
         hint = " (expected e.g. 'gpt-x: {input: 1.25, output: 10.0}', USD per million tokens)"
-        raise InputError(err["msg"] + hint, path=path, line=_line_of(node, loc),
-                         field=field) from None
+        line = next((lines[tuple(loc[:i])] for i in range(len(loc), -1, -1)
+                     if tuple(loc[:i]) in lines), None)
+        raise InputError(err["msg"] + hint, path=path, line=line, field=field) from None
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,12 +20,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from pytest_chunky.infra.errors import ChunkyError, ConfigError, InputError
 from pytest_chunky.infra.extensions import load_extensions
 from pytest_chunky.infra.userfiles import clip, format_loc, printable, read_text, stat_file
-from pytest_chunky.rubrics import YAML_LOADER, yaml_error
+from pytest_chunky.infra.yamlfile import load_yaml_with_lines
 
 __all__ = [
     "MAX_ATTRIBUTE_CHARS",
@@ -246,44 +244,8 @@ def _from_document(data: object, line_of: Callable[[Loc], int | None], shown: st
 
 
 def _yaml_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
-    lines: dict[Loc, int] = {}
-
-    def walk(node: yaml.Node, loc: Loc) -> None:
-        lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                line = key.start_mark.line + 1
-                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    shown_key = repr(clip(str(key.value))) if isinstance(
-                        key, yaml.ScalarNode) else "a list"
-                    raise InputError(f"key {shown_key} must be plain text; quote it", path=shown,
-                                     line=line,
-                                     field=format_loc(loc) or None)
-                if key.value in seen:
-                    raise InputError("duplicate key; keep only one", path=shown, line=line,
-                                     field=format_loc((*loc, key.value)))
-                seen.add(key.value)
-                lines[(*loc, key.value)] = line
-                walk(value, (*loc, key.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*loc, i))
-
-    loader: yaml.SafeLoader | None = None
-    try:
-        loader = YAML_LOADER(text)
-        node = loader.get_single_node()
-        if node is None:
-            raise InputError(f"file is empty; write 'attributes:' with {_SHAPE}", path=shown,
-                             line=1, field="attributes")
-        walk(node, ())
-        return loader.construct_document(node), lines
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        raise yaml_error(exc, text, shown) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+    return load_yaml_with_lines(text, shown, empty=f"file is empty; write 'attributes:' with "
+                                f"{_SHAPE}", empty_field="attributes")
 
 
 _WS = re.compile(r"[ \t\n\r]*")

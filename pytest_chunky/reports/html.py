@@ -8,15 +8,12 @@ CSP is a second wall in case an escape is ever missed, not the first.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from pytest_chunky.infra.credentials import redact
 from pytest_chunky.infra.errors import ChunkyError, ConfigError
@@ -38,7 +35,7 @@ from pytest_chunky.results import (
 )
 
 __all__ = ["CSP", "SCRIPT_MARKER", "browser_check", "page", "rate_bars", "render_html",
-           "to_json", "usage_totals", "write_html", "write_json"]
+           "usage_totals", "write_html"]
 
 Results = Sequence[tuple[str, SearchResult]]
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -261,51 +258,6 @@ def write_html(path: str | Path, results: Results, *,
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(redact(render_html(results, title=title)), encoding="utf-8")
-    return target
-
-
-def _jsonable(value: Any) -> Any:
-    """Strict JSON: non-finite floats become null, unknown objects their str()."""
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    return str(value)
-
-
-def to_json(results: Results) -> dict[str, Any]:
-    """The report's data: every SearchResult field plus id, verdict and session totals."""
-    tests: list[dict[str, Any]] = []
-    totals: dict[str, Any] = {"tests": len(results), **dict.fromkeys(_VERDICTS, 0),
-                              "confirmed_failures": 0, **dict.fromkeys(_USAGE_KEYS, 0)}
-    totals["tokens"] = 0
-    for test_id, r in results:
-        try:
-            dump = r.model_dump(mode="json")
-        except ValueError:  # an attribution holding an object pydantic cannot serialise
-            dump = r.model_dump()
-        verdict = _verdict(r)
-        tests.append(_jsonable({"id": test_id, "verdict": verdict,
-                                "confirmed_failures": len(r.failures),
-                                "top_attributes": r.top_attributes(), **dump}))
-        totals[verdict] += 1
-        totals["confirmed_failures"] += len(r.failures)
-        for key, value in usage_totals(r).items():
-            totals[key] += value
-    for key in (*_USAGE_KEYS, "tokens"):
-        totals[key] = round(totals[key], 6) if key == "cost_usd" else int(totals[key])
-    return {"version": 1, "tests": tests, "totals": totals}
-
-
-def write_json(path: str | Path, results: Results) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(redact(json.dumps(to_json(results), indent=2, ensure_ascii=False,
-                                        allow_nan=False)) + "\n", encoding="utf-8")
     return target
 
 

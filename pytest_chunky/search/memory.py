@@ -15,6 +15,7 @@ from typing import Any
 
 from pytest_chunky.calls.cache import SQLiteConnections, retry_busy
 from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.jsonl import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -98,21 +99,8 @@ _FIELDS: dict[str, type] = {"test_id": str, "rubric": str, "model": str, "query"
 
 def _exported_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
     """Rows of an exported memory file; anything malformed names the file, line and field."""
-    shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the memory file ({exc})", path=shown) from None
     rows = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not JSON ({exc.msg})", path=shown, line=lineno) from None
-        if not isinstance(row, dict):
-            raise InputError("expected a JSON object", path=shown, line=lineno)
+    for lineno, row, shown in read_jsonl(path, "memory file"):
         for field, kind in _FIELDS.items():
             value = row.get(field)
             if not isinstance(value, kind) or isinstance(value, bool):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pytest_chunky.calls.client import RoleClient
 from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.infra.errors import BudgetExceeded, ChunkyError, ConfigError, InputError
+from pytest_chunky.infra.jsonl import read_jsonl
+from pytest_chunky.infra.userfiles import read_text, stat_file
 from pytest_chunky.results import SteerStats
 from pytest_chunky.rubrics import Rubric
 from pytest_chunky.stats import paired_steering
@@ -46,27 +47,17 @@ def load_prompts(spec: str | Path | Sequence[str], n: int | None = None) -> list
         prompts = [str(p) for p in spec]
     else:
         path = Path(spec)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the prompt set ({exc}); pass a .txt or .jsonl file, "
-                             "a list of prompts, 'generator' or 'memory'", path=str(path)) from None
+        hint = ("; pass a .txt or .jsonl file, a list of prompts, 'generator' or 'memory'")
         prompts = []
-        for lineno, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            if path.suffix == ".jsonl":
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"not JSON ({exc.msg})", path=str(path),
-                                     line=lineno) from None
-                if not isinstance(row, dict) or not isinstance(row.get("prompt"), str):
-                    raise InputError("needs a string", path=str(path), line=lineno,
-                                     field="prompt")
+        if path.suffix == ".jsonl":
+            for lineno, row, shown in read_jsonl(path, "prompt set", missing_hint=hint):
+                if not isinstance(row.get("prompt"), str):
+                    raise InputError("needs a string", path=shown, line=lineno, field="prompt")
                 prompts.append(row["prompt"])
-            else:
-                prompts.append(line.strip())
+        else:
+            p, shown, _ = stat_file(path, "prompt set", missing_hint=hint)
+            prompts = [line.strip() for line in read_text(p, "the prompt set", shown).split("\n")
+                       if line.strip()]
     if not prompts:
         raise InputError("the prompt set is empty", path=str(spec)[:80])
     return prompts[:n] if n else prompts

@@ -77,8 +77,7 @@ async def extract_crux(response: str, rubric: RubricInfo | None, *, extractor: E
     from pytest_chunky.calls import prompts
     from pytest_chunky.calls.roles import structured_call
 
-    detector = f' detector="{rubric.detector}"' if rubric.detector else ""
-    user = (f'<rubric name="{rubric.name}"{detector}>\n{rubric.text}\n</rubric>\n'
+    user = (prompts.rubric_block(rubric.name, rubric.text, rubric.detector)
             + prompts.tagged("attributes", "\n".join(blind)))
     picked = await structured_call(
         judge.client, prompts.CRUX, user,
