@@ -132,7 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the same way for every sub-command: Ctrl-C (exit 130), a closed pipe (`| head`), and a
     # project error (one line, exit 2).
     from pytest_chunky.infra.errors import ChunkyError
+    from pytest_chunky.infra.userfiles import TerminalSafeStream
 
+    # Data reaches the terminal escaped: no control, bidi or zero-width character of a model's
+    # output or a dataset's text acts on it.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafeStream(sys.stdout), TerminalSafeStream(sys.stderr)
     try:
         code = COMMANDS[args[0]](args[1:])
         sys.stdout.flush()
@@ -148,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChunkyError as exc:
         print(f"chunky {args[0]}: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 if __name__ == "__main__":

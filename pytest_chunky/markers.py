@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pytest_chunky.infra.credentials import redacted_repr_args
 from pytest_chunky.infra.errors import ConfigError, shown
 from pytest_chunky.rubrics import get_rubric
 from pytest_chunky.settings import Settings, override
@@ -23,6 +24,9 @@ class SurfSpec(BaseModel):
     """The marker's own arguments (the rest override settings)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __repr_args__(self) -> Any:  # `baseline` is a model string
+        return redacted_repr_args(super().__repr_args__())
 
     rubric: str
     attributes: str | tuple[str, ...] | None = None

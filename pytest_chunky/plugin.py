@@ -144,11 +144,11 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None or settings.model is None:
         return None
-    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.infra.credentials import safe_text
     from pytest_chunky.runner import role_models
 
     roles = role_models(settings)
-    return redact("chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) +
+    return safe_text("chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) +
                   f" cache={settings.cache}")
 
 
@@ -371,14 +371,14 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
 
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:
-    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.infra.credentials import redact, safe_text
     from pytest_chunky.reports.text import text_section
 
-    item.add_report_section("call", "chunky", redact(text_section(result)))
+    item.add_report_section("call", "chunky", safe_text(text_section(result)))
     item.user_properties.append(("chunky_verdict", result.verdict))
     for attribution in result.attributions:
         if attribution.get("sentence") or attribution.get("error"):
-            item.user_properties.append(("chunky_turf", redact(str(
+            item.user_properties.append(("chunky_turf", safe_text(str(
                 attribution.get("sentence") or attribution.get("error")))))
     item.user_properties.append(
         ("chunky_result", redact(json.dumps(result.model_dump(mode="json")))))
@@ -389,10 +389,10 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     outcome = yield
     result = item.stash.get(RESULT_KEY, None)
     if result is not None and result.verdict == "fail":
-        from pytest_chunky.infra.credentials import redact
+        from pytest_chunky.infra.credentials import safe_text
         from pytest_chunky.reports.text import failure_message
 
-        pytest.fail(redact(failure_message(result)), pytrace=False)
+        pytest.fail(safe_text(failure_message(result)), pytrace=False)
     return outcome
 
 
@@ -439,7 +439,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     results = config.stash.get(RESULTS_KEY, [])
     if not results:
         return
-    from pytest_chunky.infra.credentials import redact
+    from pytest_chunky.infra.credentials import safe_text
     from pytest_chunky.reports.text import summary_rows
     from pytest_chunky.results import merge_pipelines
 
@@ -447,4 +447,4 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     rows = sorted(results, key=lambda r: r[0])
     merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]
     for line in summary_rows(rows + [(f"{t} (merged)", r) for t, r in merged]):
-        terminalreporter.write_line(redact(line))
+        terminalreporter.write_line(safe_text(line))

@@ -6,6 +6,7 @@ Kept free of pytest so a notebook or a CLI can run exactly what the plugin runs.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import signal
 import threading
@@ -57,7 +58,10 @@ def role_models(settings: Settings) -> dict[str, str | None]:
 
 
 def test_slug(test_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", test_id).strip("_")[:150] or "test"
+    """A file name for a test's run log: readable, and unique per full node id (`test[a/b]`,
+    `test[a_b]` and `test[a b]` read alike but never share a file)."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", test_id).strip("_")[:120] or "test"
+    return f"{readable}-{hashlib.sha256(test_id.encode()).hexdigest()[:12]}"
 
 
 @dataclass

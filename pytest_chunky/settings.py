@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pytest_chunky.infra.credentials import interpolate
+from pytest_chunky.infra.credentials import interpolate, redacted_repr_args
 from pytest_chunky.infra.errors import ConfigError, shown
 from pytest_chunky.options import OPTIONS_BY_FIELD, OptionSpec
 
@@ -24,6 +24,9 @@ class Settings(BaseModel):
     """Everything a run needs to know; frozen so a test cannot change another test's run."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __repr_args__(self) -> Any:  # model strings hold URLs: never a credential in a repr
+        return redacted_repr_args(super().__repr_args__())
 
     model: str | None = None
     judge: str | None = None

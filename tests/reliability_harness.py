@@ -143,7 +143,7 @@ def http_search(faults: FaultConfig, rubric: str, cache_dir: Path, *, max_retrie
             session.close()
         events = srv.events
         stats = srv.stats
-    jsonl = cache_dir / "runs" / f"reliability_{rubric}.jsonl"
+    jsonl = cache_dir / "runs" / f"{runner.test_slug(f'reliability::{rubric}')}.jsonl"
     lines = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
     return HttpRun(result, lines, stats, Counter(e.key for e in events), calls, max_retries,
                    time.perf_counter() - started,

@@ -83,6 +83,9 @@ def test_judge_return_shapes_and_fail_closed() -> None:
         _score(lambda p, r, rubric: "fine")  # not a score: an error, never a pass
     with pytest.raises(JudgeParseError):
         _score(lambda p, r, rubric: (250, "out of range"))
+    for bad in (1e20, -1, -5.0, float("nan"), True):  # never clamped or read as 1 or 100
+        with pytest.raises(JudgeParseError):
+            _score(lambda p, r, rubric, bad=bad: (bad, "out of range"))
 
 
 def test_targets_take_a_prompt_or_the_messages() -> None:

@@ -379,3 +379,51 @@ def test_bad_client_settings() -> None:
         make(FakeModel(), concurrency=0)
     with pytest.raises(ConfigError, match="--chunky-budget-calls"):
         Budget(max_calls=-1)
+
+
+class LyingUsage(Model):
+    """A server that reports negative usage and prices, or 5 tokens for a huge reply."""
+
+    provider, name = "liar", "m"
+
+    def __init__(self, text: str, usage: Usage, cost: float) -> None:
+        self.text, self.usage, self.cost = text, usage, cost
+
+    async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
+        return Completion(text=self.text, usage=self.usage, cost_usd=self.cost, model="m")
+
+    def _cost(self, served: str, usage: Usage) -> float:
+        return usage.total * 1e-6  # one dollar per million tokens
+
+
+@pytest.mark.parametrize("text,usage,cost", [
+    ("fine", Usage(input_tokens=-10**9, output_tokens=-10**9), -31500.0),
+    ("x" * 200_000, Usage(input_tokens=5, output_tokens=5), 1e-5),
+])
+def test_implausible_usage_cannot_turn_budgets_off(text: str, usage: Usage,
+                                                    cost: float) -> None:
+    ledger = Ledger()
+    budget = Budget(max_tokens=1_000, max_usd=0.01, label="test")
+    client = RoleClient("target", LyingUsage(text, usage, cost), cache=None, ledger=ledger,
+                        budget=budget)
+    messages: list[Message] = [{"role": "user", "content": "hello " * 10}]
+
+    async def calls() -> int:
+        made = 0
+        with pytest.raises(BudgetExceeded):
+            for i in range(200):
+                await client.complete(messages, sp(sample_index=i))
+                made += 1
+        return made
+
+    made = asyncio.run(calls())
+    totals = ledger.totals()
+    assert totals["input_tokens"] >= 0 and totals["output_tokens"] >= 0
+    assert totals["cost_usd"] >= 0
+    assert budget.tokens == totals["input_tokens"] + totals["output_tokens"] > 0
+    assert 0 <= budget.usd == pytest.approx(totals["cost_usd"])
+    if len(text) > 1000:  # charged by its length, not by the 5 tokens it claimed
+        assert totals["output_tokens"] >= len(text) // 16
+        assert made == 1
+    else:  # the cap is reached after about 1,000 / 16 calls, not never
+        assert 40 <= made <= 70

@@ -133,3 +133,27 @@ def test_scan_finds_a_planted_key(tmp_path: Path) -> None:
     assert any(leak.startswith("cache.sqlite-wal") for leak in leaks)
     assert any(leak.startswith("stdout") for leak in leaks)
     assert not any(leak.startswith("clean.log") for leak in leaks)
+
+
+SETTINGS_GATE = """
+def test_uses_settings(chunky_settings):
+    assert chunky_settings.iterations == 8000, chunky_settings
+"""
+
+
+def test_settings_repr_in_a_failing_test_shows_no_credential(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    key, password, query = (f"K{uuid.uuid4().hex}", f"P{uuid.uuid4().hex}",
+                            f"Q{uuid.uuid4().hex}")
+    monkeypatch.setenv("GATEWAY_KEY", key)
+    pytester.makepyfile(test_settings_leak=SETTINGS_GATE)
+    model = (f"openai:m@http://gwuser:{password}@127.0.0.1:9/v1?api-key={query}"
+             "&X-Amz-Signature=${GATEWAY_KEY}")
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest(f"--chunky-model={model}", "--chunky-judge=lab",
+                                f"--junitxml={junit}", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    text = "\n".join(result.outlines + result.errlines) + junit.read_text(encoding="utf-8")
+    assert "Settings(model='openai:m@http://gwuser:***@127.0.0.1:9/v1" in text
+    for secret in (key, password, query):
+        assert secret not in text

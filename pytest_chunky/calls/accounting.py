@@ -7,12 +7,12 @@ The ledger is plain data so xdist workers can ship it to the controller (`as_dic
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from pytest_chunky.infra.errors import BudgetExceeded, ConfigError
-from pytest_chunky.types import Completion
+from pytest_chunky.types import Completion, Message, Usage
 
 
 @dataclass
@@ -215,3 +215,41 @@ class Budget:
     def __repr__(self) -> str:
         return (f"<Budget {self.label} calls={self.calls}/{self.max_calls} "
                 f"tokens={self.tokens}/{self.max_tokens} usd={self.usd:.4f}/{self.max_usd}>")
+
+
+#: A token is never longer than this many characters of text, so a count below text / this is
+#: not a count of that text (a server reporting 5 tokens for a 10 MB reply).
+MAX_CHARS_PER_TOKEN = 16
+CHARS_PER_TOKEN = 4  # the local estimate when a server's count is missing or implausible
+
+
+def _checked(reported: int, text_chars: int) -> tuple[int, bool]:
+    """(token count to charge, whether it was corrected) for a reported count."""
+    floor = text_chars // MAX_CHARS_PER_TOKEN
+    if reported < 0 or reported < floor:
+        return max(1, -(-text_chars // CHARS_PER_TOKEN)) if text_chars else 0, True
+    return reported, False
+
+
+def plausible_usage(model: Any, messages: Sequence[Message], completion: Completion
+                    ) -> Completion:
+    """`completion` with usage a budget can trust: never negative, never far below the text.
+
+    A hostile or broken server that reports negative usage would turn budgets off; one that
+    reports 5 tokens for a 10 MB reply would make them blind. Such counts are replaced by a
+    local estimate (characters / 4), re-priced where the model knows its prices, and a
+    negative price is never credited.
+    """
+    usage = completion.usage
+    prompt_chars = sum(len(m["content"]) for m in messages)
+    tokens_in, fixed_in = _checked(usage.input_tokens, prompt_chars)
+    tokens_out, fixed_out = _checked(usage.output_tokens, len(completion.text))
+    cost = completion.cost_usd
+    if not (fixed_in or fixed_out or cost < 0 or cost != cost):
+        return completion
+    new_usage = Usage(input_tokens=tokens_in, output_tokens=tokens_out)
+    price = getattr(model, "_cost", None)
+    if fixed_in or fixed_out:
+        cost = float(price(completion.model or model.name, new_usage)) if price else 0.0
+    cost = cost if cost == cost and cost > 0 else 0.0  # NaN and negatives: nothing credited
+    return completion.model_copy(update={"usage": new_usage, "cost_usd": cost})

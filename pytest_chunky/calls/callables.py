@@ -94,6 +94,9 @@ class CallableModel(Model):
         except (TypeError, ValueError):
             # Fails closed: the verdict parser will reject this reply, never score it.
             return f"callable judge returned {type(out).__name__}, not (score, reason)"
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
+            # Out of range is an error, never clamped into a score (1e20 is not "100").
+            return f"callable judge returned score {score!r}, not a number from 0 to 100"
         return "<verdict>" + json.dumps({"score": score, "reason": str(reason)}) + "</verdict>"
 
     async def _generate(self, task: tuple[str, int] | None, user: str) -> str:

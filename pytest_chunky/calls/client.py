@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pytest_chunky.calls.accounting import Budget, Ledger
+from pytest_chunky.calls.accounting import Budget, Ledger, plausible_usage
 from pytest_chunky.calls.cache import ResponseCache, cache_key
 from pytest_chunky.calls.limits import RateLimiter, get_semaphore, provider_key
 from pytest_chunky.infra.errors import ConfigError, Interrupted
@@ -147,6 +147,7 @@ class RoleClient:
             raise
         if completion.cached:
             completion = completion.model_copy(update={"cached": False})
+        completion = plausible_usage(self.model, messages, completion)
         self.ledger.record(self.role, completion, cached=False)
         if self.budget is not None:
             self.budget.charge(completion)

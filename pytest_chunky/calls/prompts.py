@@ -175,7 +175,8 @@ def parse_verdict(text: str) -> tuple[int, str]:
                 continue
             if 0 <= number <= 100:
                 return round(number), str(value.get("reason", "")).strip()
-    match = re.search(r'"?score"?\s*[:=]\s*(\d{1,3}(?:\.\d+)?)', body, re.I)
+    # The whole number: "1e+20" or "1000" must not read as a score of 1 or 100.
+    match = re.search(r'"?score"?\s*[:=]\s*(\d{1,3}(?:\.\d+)?)(?![\d.eE])', body, re.I)
     if match and 0 <= float(match.group(1)) <= 100:
         reason = re.search(r'"?reason"?\s*[:=]\s*"?([^"\n]+)', body, re.I)
         return round(float(match.group(1))), reason.group(1).strip() if reason else ""

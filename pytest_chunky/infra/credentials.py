@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 import os
 import re
 import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 MASK = "***"
@@ -25,6 +28,12 @@ _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>`]+", re.I)
 _PARAM = re.compile(r"([?&;])([^=&;#\s]+)=([^&;#\s'\"<>]*)")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRETISH = re.compile(r"KEY|TOKEN|SECRET|PASS|PWD|SIG|AUTH|CRED", re.I)
+#: A query parameter whose name ends like one of these carries a secret (X-Amz-Signature,
+#: X-Goog-Signature, SharedAccessSignature, session_token, client-secret, db_pass...).
+CREDENTIAL_SUFFIXES = ("signature", "sig", "token", "secret", "key", "password", "passwd",
+                       "pass", "pwd", "credential", "credentials")
+CREDENTIAL_NAMES = frozenset({"jwt", "bearer", "hmac", "sas"})
+_ENTROPY_MIN_CHARS = 24
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -65,12 +74,28 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
 
 
+def looks_secret(value: str) -> bool:
+    """A long, high-entropy token (an API key or signature under a name we do not know)."""
+    if len(value) < _ENTROPY_MIN_CHARS or not re.fullmatch(r"[A-Za-z0-9+/=_.~%-]+", value):
+        return False
+    if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value)):
+        return False
+    counts = {c: value.count(c) for c in set(value)}
+    entropy = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return entropy >= 3.5
+
+
+def is_credential_name(name: str) -> bool:
+    lowered = unquote(name).lower()
+    return (lowered in CREDENTIAL_PARAMS or lowered in CREDENTIAL_NAMES
+            or lowered.endswith(CREDENTIAL_SUFFIXES))
+
+
 def _mask_param(m: re.Match[str]) -> str:
-    name = unquote(m.group(2)).lower()
-    if name in CREDENTIAL_PARAMS or name.endswith(("_key", "-key", "_token", "-token",
-                                                   "_secret", "-secret")):
-        if m.group(3):
-            remember_secret(m.group(3))
+    value = m.group(3)
+    if is_credential_name(m.group(2)) or looks_secret(unquote(value)):
+        if value:
+            remember_secret(value)
         return f"{m.group(1)}{m.group(2)}={MASK}"
     return m.group(0)
 
@@ -86,6 +111,21 @@ def redact(text: str) -> str:
         if secret in out:
             out = out.replace(secret, MASK)
     return out
+
+
+def redacted_repr_args(args: Iterable[tuple[str | None, Any]]
+                       ) -> Iterator[tuple[str | None, Any]]:
+    """A pydantic model's repr fields with every string redacted (model strings hold URLs)."""
+    for name, value in args:
+        yield name, redact(value) if isinstance(value, str) else value
+
+
+def safe_text(text: str) -> str:
+    """Text for a terminal or a report: credentials masked, then every character that could
+    act on a terminal escaped (model output and dataset text are untrusted)."""
+    from pytest_chunky.infra.userfiles import terminal_safe
+
+    return terminal_safe(redact(text))
 
 
 def interpolate(text: str, *, where: str) -> str:

@@ -8,11 +8,39 @@ which line). They live here once.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pytest_chunky.infra.errors import InputError
+
+#: Characters that act on a terminal instead of showing: C0 and C1 controls and DEL (escape
+#: sequences, carriage-return overwrites, OSC-8 links, window titles), bidirectional overrides
+#: and isolates, and zero-width characters that hide text.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+                     "\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def terminal_safe(text: str) -> str:
+    """Model output, prompts, reasons and dataset names as a terminal may show them: every
+    character that could act on the terminal is written as `\\uXXXX` (valid inside JSON
+    strings too); newlines and tabs stay."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) if text else text
+
+
+class TerminalSafeStream:
+    """A text stream that writes everything through `terminal_safe` (the CLI's stdout/err)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 def printable(text: str) -> str:

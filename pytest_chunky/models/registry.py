@@ -37,6 +37,9 @@ class ModelSpec:
         text = f"{self.provider}:{self.name}" if self.name else self.provider
         return f"{text}@{redact_url(self.base_url)}" if self.base_url else text
 
+    def __repr__(self) -> str:
+        return f"ModelSpec({str(self)!r})"
+
 
 ProviderFactory = Callable[[ModelSpec], Model]
 

@@ -7,9 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import yaml
-
 from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.yamlfile import load_yaml_with_lines
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import Provider
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
@@ -40,9 +39,10 @@ class ScriptedModel(Model):
             return cls()
         path = Path(name)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read scripted rules: {exc}", path=str(path)) from None
+        data, _ = load_yaml_with_lines(text, str(path), empty=None)
         if not isinstance(data, list):
             raise InputError("expected a list of {match, reply} rules", path=str(path))
         rules = []

@@ -1,0 +1,60 @@
+"""Poisoned text and names: nothing a model, a dataset or a test id carries acts on a terminal,
+and no two tests share a run log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pytest_chunky.infra.userfiles import terminal_safe
+from pytest_chunky.runner import test_slug as slug_of
+
+ESCAPES = ("\x1b[2J", "\x1b]0;pwned\x07", "\x1b]8;;http://evil/\x1b\\", "\r", "\x9b",
+           "\u202e", "\u2066", "\u200b", "\ufeff", "\x7f")
+
+
+def test_terminal_safe_escapes_every_acting_character() -> None:
+    text = "ok é 🙂\n\tnext " + "".join(ESCAPES) + " end"
+    safe = terminal_safe(text)
+    assert all(ch not in safe for esc in ESCAPES for ch in esc if not ch.isalnum()
+               and ch not in "[]();:/\\.")
+    assert safe.startswith("ok é 🙂\n\tnext ") and safe.endswith(" end")
+    assert "\\u001b[2J" in safe and "\\u202e" in safe
+    json.loads(json.dumps("x")[:-1] + safe.replace("\n", "\\n").replace("\t", "\\t")
+               .replace('"', '\\"') + '"')  # the escapes are valid inside a JSON string
+
+
+def test_run_logs_never_collide() -> None:
+    ids = ["t.py::test[a/b]", "t.py::test[a_b]", "t.py::test[a b]", "t.py::test[a\\b]"]
+    slugs = {slug_of(i) for i in ids}
+    assert len(slugs) == len(ids)
+    assert all(s.startswith("t.py_test_a_b") and "/" not in s for s in slugs)
+
+
+GATE = """
+import pytest_chunky as chunky
+
+@chunky.surf(rubric="code", attributes=["The query asks for help"], iterations=1,
+             candidates=4, resamples=3)
+def test_poisoned(chunky_result):
+    pass
+"""
+
+
+def test_model_output_reaches_the_terminal_escaped(pytester: pytest.Pytester,
+                                                   tmp_path: Path) -> None:
+    reply = ("\x1b[2J\x1b]0;pwned\x07Sure\r\u202eHere is a program:\n```python\nprint(1)\n```"
+             "\x1b]8;;http://evil/\x1b\\link\x1b]8;;\x1b\\")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(json.dumps([{"match": ".", "reply": reply}]), encoding="utf-8")
+    pytester.makepyfile(test_poisoned=GATE)
+    result = pytester.runpytest(f"--chunky-model=scripted:{rules}", "--chunky-judge=lab",
+                                "-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(failed=1)
+    out = "\n".join(result.outlines + result.errlines)
+    assert "Here is a program" in out
+    for bad in ("\x1b", "\x07", "\r", "\u202e"):
+        assert bad not in out, repr(bad)
+    assert "\\u001b]0;pwned" in out
