@@ -120,6 +120,32 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from pytest_chunky.infra.userfiles import TerminalSafeStream
+
+    # Data reaches the terminal escaped: no control, bidi or zero-width character of a model's
+    # output or a dataset's text acts on it.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafeStream(sys.stdout), TerminalSafeStream(sys.stderr)
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        print(f"chunky {args[0] if args else ''}: interrupted".replace("  ", " "),
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), streams[0].fileno())
+        return 0
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _dispatch(args: list[str]) -> int:
+    """Sub-commands report their own errors in one line; what escapes them ends here, the same
+    way for every sub-command (a project error: one line, exit 2)."""
     if args and args[0] in ("-V", "--version"):
         from pytest_chunky import __version__
 
@@ -128,33 +154,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         print(USAGE, file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
         return 0 if args and args[0] in ("-h", "--help") else 2
-    # Sub-commands report their own errors in one line; what escapes them ends quietly here,
-    # the same way for every sub-command: Ctrl-C (exit 130), a closed pipe (`| head`), and a
-    # project error (one line, exit 2).
     from pytest_chunky.infra.errors import ChunkyError
-    from pytest_chunky.infra.userfiles import TerminalSafeStream
 
-    # Data reaches the terminal escaped: no control, bidi or zero-width character of a model's
-    # output or a dataset's text acts on it.
-    streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = TerminalSafeStream(sys.stdout), TerminalSafeStream(sys.stderr)
     try:
-        code = COMMANDS[args[0]](args[1:])
-        sys.stdout.flush()
-        return code
-    except KeyboardInterrupt:
-        print(f"chunky {args[0]}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader went away: nothing left to say, and no traceback
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return COMMANDS[args[0]](args[1:])
     except ChunkyError as exc:
         print(f"chunky {args[0]}: error: {exc}", file=sys.stderr)
         return 2
-    finally:
-        sys.stdout, sys.stderr = streams
 
 
 if __name__ == "__main__":

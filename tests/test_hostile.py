@@ -58,3 +58,67 @@ def test_model_output_reaches_the_terminal_escaped(pytester: pytest.Pytester,
     for bad in ("\x1b", "\x07", "\r", "\u202e"):
         assert bad not in out, repr(bad)
     assert "\\u001b]0;pwned" in out
+
+
+@pytest.mark.parametrize("bad,field", [
+    ('"score": 1000000000000000000000000000000', "score"),
+    ('"score": -5', "score"),
+    ('"score": 1000', "score"),
+    ('"query": "\\ud800"', "query"),
+])
+def test_memory_import_is_whole_or_nothing(tmp_path: Path, bad: str, field: str) -> None:
+    from pytest_chunky.infra.errors import InputError
+    from pytest_chunky.search.memory import FailureMemory
+
+    good = {"test_id": "t::a", "rubric": "code", "model": "lab", "query": "q",
+            "attributes": ["a"], "score": 90}
+    row = json.dumps(good)
+    lines = [row] * 3 + [row[:-1] + ", " + bad + "}"]
+    path = tmp_path / "memory.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    memory = FailureMemory(tmp_path / "cache")
+    try:
+        with pytest.raises(InputError, match=rf"memory\.jsonl:4: field '{field}': "):
+            memory.import_(path)
+        assert memory.export(tmp_path / "out.jsonl") == 0  # nothing of the file was imported
+    finally:
+        memory.close()
+
+
+def test_memory_import_refuses_deep_nesting(tmp_path: Path) -> None:
+    from pytest_chunky.infra.errors import InputError
+    from pytest_chunky.search.memory import FailureMemory
+
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    memory = FailureMemory(tmp_path / "cache")
+    try:
+        with pytest.raises(InputError, match=r"deep\.jsonl:1: "):
+            memory.import_(path)
+    finally:
+        memory.close()
+
+
+@pytest.mark.parametrize("model,shown", [
+    ("openai:m@http://user:pa ss WORD@127.0.0.1/v1", "cannot read the base URL"),
+    ("openai:m@user:WORDpw@127.0.0.1/v1", "cannot read the base URL"),
+    ("openai:m@http://u:WORDpw@127.0.0.1:99999/v1", "port from 1 to 65535"),
+])
+def test_bad_model_strings_are_one_line_and_show_no_password(
+        model: str, shown: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from pytest_chunky.cli import main
+
+    code = main(["judge", "--rubric", "code", "--prompt", "p", "--response", "r",
+                 "--judge", model])
+    err = capsys.readouterr().err
+    assert code == 2 and shown in err
+    assert "WORD" not in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_help_into_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(f"{sys.executable} -m pytest_chunky.cli --help | head -c 10",
+                         shell=True, capture_output=True, text=True, check=False)
+    assert out.stdout == "usage: chu" and "Traceback" not in out.stderr

@@ -10,7 +10,9 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pytest_chunky.infra.credentials import interpolate, redact, redact_url
 from pytest_chunky.infra.errors import ConfigError
@@ -109,7 +111,19 @@ def parse_model_string(text: str, *, flag: str = "--chunky-model") -> ModelSpec:
         base_url = match.group(1).rstrip("/")
         redact_url(base_url)  # remembers the credentials in it, so messages mask them
         raw = raw[: match.start()]
-    text = redact(text)
+        try:
+            urlsplit(base_url).port  # noqa: B018 - raises for a port out of range
+        except ValueError as exc:
+            raise ConfigError(f"{flag}: bad base URL {redact_url(base_url)!r} ({exc}); use "
+                              "http(s)://HOST[:PORT]/PATH with a port from 1 to 65535") from None
+    # What messages show: credentials masked, and nothing after an '@' that is not a URL we
+    # parsed (a password with a space, a URL without its scheme).
+    text = redact(text) if match or "@" not in raw else redact(text.split("@", 1)[0]) + "@…"
+    _, _, tail = raw.partition("@")
+    if tail and not Path(raw.split(":", 1)[-1]).exists():
+        raise ConfigError(f"{flag}: cannot read the base URL of {text!r}: write "
+                          "provider:name@http(s)://HOST[:PORT]/PATH, with the scheme, no spaces, "
+                          "and credentials URL-encoded (or in ${VAR})")
     if ":" in raw:
         provider, name = raw.split(":", 1)
     elif raw in providers():

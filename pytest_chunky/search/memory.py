@@ -15,6 +15,7 @@ from typing import Any
 
 from pytest_chunky.calls.cache import SQLiteConnections, retry_busy
 from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.errors import shown as shown_value
 from pytest_chunky.infra.jsonl import read_jsonl
 
 
@@ -80,14 +81,13 @@ class FailureMemory:
     def import_(self, path: Path | str, *, as_model: str | None = None) -> int:
         """Add failures from an exported JSONL file; `as_model` re-keys them to a new
         checkpoint so its next run replays them first. Returns the rows added."""
-        grouped: dict[tuple[str, str, str], list[StoredFailure]] = {}
-        for _, row in _exported_rows(path):
-            key = (row["test_id"], row["rubric"], as_model or row["model"])
-            grouped.setdefault(key, []).append(
-                StoredFailure(row["query"], row["attributes"], row["score"]))
-        for (test_id, rubric, model), failures in grouped.items():
-            self.put(test_id, rubric, model, failures)
-        return sum(len(f) for f in grouped.values())
+        rows = _exported_rows(path)  # every row checked before anything is written
+        now = time.time()
+        # One transaction: a file is imported whole or not at all.
+        self._write("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(row["test_id"], row["rubric"], as_model or row["model"], row["query"],
+                      json.dumps(row["attributes"]), row["score"], now) for _, row in rows])
+        return len(rows)
 
     def close(self) -> None:
         self._conns.close()
@@ -109,5 +109,17 @@ def _exported_rows(path: Path | str) -> list[tuple[int, dict[str, Any]]]:
         if not all(isinstance(a, str) for a in row["attributes"]):
             raise InputError("must be a list of strings", path=shown, line=lineno,
                              field="attributes")
+        if not 0 <= row["score"] <= 100:
+            raise InputError(f"must be a judge score from 0 to 100, got "
+                             f"{shown_value(row['score'])}", path=shown, line=lineno,
+                             field="score")
+        for field in ("test_id", "rubric", "model", "query", "attributes"):
+            texts = row[field] if field == "attributes" else [row[field]]
+            try:
+                for text in texts:
+                    text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("holds a lone surrogate (\\ud800-\\udfff); it is not text",
+                                 path=shown, line=lineno, field=field) from None
         rows.append((lineno, row))
     return rows
