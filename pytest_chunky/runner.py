@@ -22,6 +22,7 @@ from pytest_chunky.calls.client import STOP, RoleClient
 from pytest_chunky.calls.limits import RateLimiter, provider_key
 from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.infra.errors import ChunkyError, ConfigError, SearchInterrupted
+from pytest_chunky.infra.runlog import RunLog
 from pytest_chunky.markers import SurfSpec
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.registry import create_model, default_roles, parse_model_string
@@ -263,12 +264,10 @@ def run_check(session: Session, check: Check, *, test_id: str,
     memory_key = (test_id, check.rubric.name, model_id)
     stored = session.memory.get(*memory_key)
     jsonl = (runs_dir or Path(s.cache_dir) / "runs") / f"{test_slug(test_id)}.jsonl"
-    jsonl.parent.mkdir(parents=True, exist_ok=True)
     scored: list[tuple[str, int]] = []  # (response, score): TURF's separating crux
-    with jsonl.open("w", encoding="utf-8") as out:
+    with RunLog(jsonl) as out:
         def sink(candidate: Candidate) -> None:
             out.write(candidate.model_dump_json() + "\n")
-            out.flush()
             if candidate.response is not None and candidate.score is not None:
                 scored.append((candidate.response, candidate.score))
 

@@ -122,3 +122,62 @@ def test_help_into_a_closed_pipe_ends_quietly() -> None:
     out = subprocess.run(f"{sys.executable} -m pytest_chunky.cli --help | head -c 10",
                          shell=True, capture_output=True, text=True, check=False)
     assert out.stdout == "usage: chu" and "Traceback" not in out.stderr
+
+
+GATE_CODE = """
+import pytest_chunky as chunky
+
+@chunky.surf(rubric="rebut", iterations=4, candidates=16)
+def test_code(chunky_result):
+    pass
+"""
+
+
+def test_replay_works_from_a_read_only_cache(pytester: pytest.Pytester,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    pytester.makepyfile(test_code=GATE_CODE)
+    cache = pytester.path / "ci-cache"
+    first = pytester.runpytest("--chunky-model=lab", f"--chunky-cache-dir={cache}",
+                               "-p", "no:cacheprovider")
+    first.assert_outcomes(failed=1)
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.sqlite")}
+    # CI restores the cache read-only. Root (this suite's user in CI) writes through permission
+    # bits, so the directory is made read-only the way the code sees it: os.access says no, and
+    # any lock file or write would fail loudly.
+    real_access = os.access
+
+    def access(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        if mode & os.W_OK and str(path).startswith(str(cache)):
+            return False
+        return real_access(path, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    real_open = open
+
+    def no_lock(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".lock") and str(file).startswith(str(cache)):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", no_lock)
+    again = pytester.runpytest("--chunky-model=lab", f"--chunky-cache-dir={cache}",
+                               "--chunky-cache=replay", "-p", "no:cacheprovider")
+    again.assert_outcomes(failed=1)  # the same verdict, from the read-only cache
+    assert "Traceback" not in "\n".join(again.outlines)
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.sqlite")} == before
+
+
+def test_a_full_disk_costs_the_run_log_not_the_gate() -> None:
+    from pytest_chunky.infra.errors import ChunkyWarning
+    from pytest_chunky.infra.runlog import RunLog
+
+    full = Path("/dev/full")  # every write fails with ENOSPC
+    if not full.exists():
+        pytest.skip("no /dev/full here")
+    with pytest.warns(ChunkyWarning, match=r"/dev/full: cannot write the run log \(No space"):
+        with RunLog(full) as log:
+            log.write('{"candidate": 1}\n')
+            log.write('{"candidate": 2}\n')  # after the first failure: nothing, no second warning
+    assert log.failed is not None

@@ -120,6 +120,11 @@ def check_or_repair(path: Path, *, what: str, repair: bool, fix: str) -> None:
     """
     if not path.exists():
         return
+    if not repair:  # only reading: no lock file (the directory may be read-only)
+        problem = corruption(path)
+        if problem is not None:
+            raise ConfigError(f"{path}: the {what} is corrupt ({problem}); {fix}")
+        return
     with _file_lock(path):
         problem = corruption(path)
         if problem is None:

@@ -6,15 +6,18 @@ failed last time before any new search; prompts that stop failing are forgotten.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pytest_chunky.calls.cache import SQLiteConnections, retry_busy
-from pytest_chunky.infra.errors import InputError
+from pytest_chunky.infra.errors import ChunkyWarning, InputError
 from pytest_chunky.infra.errors import shown as shown_value
 from pytest_chunky.infra.jsonl import read_jsonl
 
@@ -36,16 +39,33 @@ def _init(conn: sqlite3.Connection) -> None:
 class FailureMemory:
     def __init__(self, directory: Path | str) -> None:
         self.path = Path(directory) / "failures.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conns = SQLiteConnections(self.path, _init, what="failure memory")
+        with contextlib.suppress(OSError):  # a read-only parent: the memory is read-only
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A cache directory restored read-only in CI still replays its stored failures; what
+        # a run would add is not stored (one warning says so).
+        self.readonly = not os.access(self.path.parent, os.W_OK) or (
+            self.path.exists() and not os.access(self.path, os.W_OK))
+        self._warned = False
+        self._conns = SQLiteConnections(self.path, _init, what="failure memory",
+                                        readonly=self.readonly)
 
     def get(self, test_id: str, rubric: str, model: str) -> list[StoredFailure]:
+        if self.readonly and not self.path.exists():
+            return []
         rows = retry_busy(lambda: self._conns.get().execute(
             "SELECT query, attributes, score FROM failures WHERE test_id=? AND rubric=? "
             "AND model=? ORDER BY score DESC, created", (test_id, rubric, model)).fetchall())
         return [StoredFailure(q, json.loads(a), int(s)) for q, a, s in rows]
 
     def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        if self.readonly:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(ChunkyWarning(
+                    f"{self.path}: the failure memory is read-only here; failures found in "
+                    "this run are not stored"), stacklevel=3)
+            return
+
         def write() -> None:
             conn = self._conns.get()
             conn.execute("BEGIN IMMEDIATE")
