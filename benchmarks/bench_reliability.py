@@ -19,6 +19,14 @@ a long search over HTTP is interrupted with SIGINT (`sigint_stop_seconds`) and r
 (`shared_sessions_lost`). Harnesses: tests/credential_harness.py, corruption_harness.py,
 sigint_harness.py, shared_cache_harness.py.
 
+Hostile servers, tampered files and poisoned text (`benchmarks/hostile_cases.py`, one figure
+per row of that audit): settings_repr_leaks 0, native_crashes 0 (and tampered_index_unclear
+empty), negative_budget_bypass 0, yaml_bomb_seconds < 1, trickle_stop_seconds about the 2 s
+deadline, breaker_seconds (a default gate against a dead endpoint, pytest start-up included)
+<= 20 with breaker_opened true, raw_escapes 0, unmasked_params [], runlog_collisions 0,
+readonly_replay_ok true, max_artifact_mb_10mb_reply < 2, memory_import_tracebacks 0,
+callable_judge_out_of_range_scored 0, model_string_leaks 0.
+
 Targets: verdict_equal true, clear_errors 1.0, entries_lost 0,
 paid_calls_repeated_after_kill 0, secrets_leaked 0, silent_passes 0, url_secrets_leaked 0,
 corrupt_cache_clear_errors 1.0, sigint_stop_seconds <= 5.
@@ -48,6 +56,9 @@ import shared_cache_harness as shared_cache  # noqa: E402
 import sigint_harness as sigint  # noqa: E402
 import test_fuzz as fuzz  # noqa: E402
 import test_secrets as sec  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import hostile_cases  # noqa: E402
 
 from pytest_chunky.fakeapi.server import FaultConfig, serve  # noqa: E402
 from pytest_chunky.lab.role_model import LabRoleModel  # noqa: E402
@@ -281,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         out.update(timed("corrupt caches", lambda: corrupt_caches(tmp, args.quick)))
         out.update(timed("interrupts", lambda: interrupts(tmp)))
         out.update(timed("judges", lambda: broken_judges(tmp)))
+        out.update(timed("hostile", lambda: hostile_cases.hostile(tmp)))
     out["silent_passes"] = out["silent_passes_broken_judge"] + out["silent_passes_under_faults"]
     out["secrets_leaked"] += out["url_secrets_leaked"]
     out["seconds"] = round(time.perf_counter() - started, 1)

@@ -74,6 +74,18 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("budget_usd", "cap on dollars spent per test", "float"),
     OptionSpec("concurrency", "concurrent requests per provider", "int"),
     OptionSpec("rpm", "requests per minute per provider, shared by all xdist workers", "int"),
+    OptionSpec("timeout", "seconds one model call may take in all, its retries included (a "
+               "server that trickles bytes cannot hang a gate); default 300", "float"),
+    OptionSpec("max_retries", "retries of a failed call (429, 5xx, dropped connection) before "
+               "it counts as failed; default: the provider's own (4 for the OpenAI and "
+               "Anthropic SDKs)", "int"),
+    OptionSpec("test_timeout", "seconds one gate may take; past it the gate ends as an error "
+               "(no verdict); default: no cap", "float"),
+    OptionSpec("breaker", "consecutive failed calls to one provider after which every further "
+               "call to it fails at once (the gate ends as an error in seconds, not after "
+               "hundreds of calls); 0 turns it off; default 8", "int"),
+    OptionSpec("max_response_chars", "longest response kept, stored and forwarded to the judge; "
+               "longer ones are cut and marked truncated; default 200000", "int"),
     OptionSpec("rubrics", "extra rubric files or directories (repeatable)", "list"),
     OptionSpec("turf_index", "TURF training-data index directory; failing tests are attributed",
                "path"),

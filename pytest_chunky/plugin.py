@@ -372,7 +372,7 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:
     from pytest_chunky.infra.credentials import redact, safe_text
-    from pytest_chunky.reports.text import text_section
+    from pytest_chunky.reports.text import excerpt_json, text_section
 
     item.add_report_section("call", "chunky", safe_text(text_section(result)))
     item.user_properties.append(("chunky_verdict", result.verdict))
@@ -381,7 +381,7 @@ def _attach(item: pytest.Item, result: SearchResult) -> None:
             item.user_properties.append(("chunky_turf", safe_text(str(
                 attribution.get("sentence") or attribution.get("error")))))
     item.user_properties.append(
-        ("chunky_result", redact(json.dumps(result.model_dump(mode="json")))))
+        ("chunky_result", redact(excerpt_json(result))))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -51,6 +51,7 @@ class Candidate(BaseModel):
     attempt: int = 0
     tokens: int = 0
     cost_usd: float = 0.0
+    truncated: bool = False  # the response was cut at --chunky-max-response-chars
 
 
 class Confirmation(BaseModel):
@@ -168,6 +169,7 @@ class SearchResult(BaseModel):
     candidates: int = 0
     scored: int = 0
     duplicates: int = 0
+    truncated: int = 0  # scored responses cut at --chunky-max-response-chars
     errors: int = 0
     error_messages: list[str] = Field(default_factory=list)
     stopped: str = "iterations"
@@ -281,7 +283,8 @@ def merge_pipelines(results: list[tuple[str, SearchResult]]) -> list[tuple[str, 
         combined.buffer = combined.buffer[: max(len(r.buffer) for r in runs)]
         combined.confirmations = [c for r in runs for c in r.confirmations]
         combined.attributions = [a for r in runs for a in r.attributions]
-        for field in ("candidates", "scored", "duplicates", "errors", "violating", "unconfirmed"):
+        for field in ("candidates", "scored", "duplicates", "truncated", "errors", "violating",
+                      "unconfirmed"):
             setattr(combined, field, sum(getattr(r, field) for r in runs))
         stats: dict[str, list[int]] = {}
         for r in runs:

@@ -19,9 +19,9 @@ from typing import Any
 from pytest_chunky.calls.accounting import Budget, Ledger
 from pytest_chunky.calls.cache import ResponseCache
 from pytest_chunky.calls.client import STOP, RoleClient
-from pytest_chunky.calls.limits import RateLimiter, provider_key
+from pytest_chunky.calls.limits import Breaker, RateLimiter, provider_key
 from pytest_chunky.calls.roles import Generator, Judge, Target
-from pytest_chunky.infra.errors import ChunkyError, ConfigError, SearchInterrupted
+from pytest_chunky.infra.errors import ChunkyError, ConfigError, NoVerdict, SearchInterrupted
 from pytest_chunky.infra.runlog import RunLog
 from pytest_chunky.markers import SurfSpec
 from pytest_chunky.models.base import Model
@@ -77,6 +77,7 @@ class Session:
     _cache: ResponseCache | None = None
     _memory: FailureMemory | None = None
     _limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    _breakers: dict[str, Breaker] = field(default_factory=dict)
     _indexes: dict[str, Any] = field(default_factory=dict)
 
     def turf_index(self, path: Path) -> Any:
@@ -118,13 +119,19 @@ class Session:
                cache_extra: dict[str, str] | None = None) -> RoleClient:
         """The one way a session makes a role's calls: its cache, this test's ledger and
         budget, the provider's rate limit."""
+        s = self.settings
+        key = provider_key(model.provider, model.shown_url)
+        breaker = self._breakers.setdefault(key, Breaker(s.breaker))
         return RoleClient(role, model, cache=self.cache, ledger=ledger, budget=budget,
-                          concurrency=concurrency or self.settings.concurrency,
-                          cache_extra=cache_extra, rate_limiter=self.rate_limiter(model))
+                          concurrency=concurrency or s.concurrency, cache_extra=cache_extra,
+                          rate_limiter=self.rate_limiter(model), deadline=s.timeout,
+                          max_chars=s.max_response_chars, breaker=breaker)
 
     def model(self, spec: str, flag: str) -> Model:
         if spec not in self.models:
-            self.models[spec] = create_model(spec, flag=flag)
+            model = create_model(spec, flag=flag)
+            model.configure(timeout=self.settings.timeout, max_retries=self.settings.max_retries)
+            self.models[spec] = model
         return self.models[spec]
 
     def __post_init__(self) -> None:
@@ -260,6 +267,11 @@ def run_check(session: Session, check: Check, *, test_id: str,
               runs_dir: Path | None = None) -> SearchResult:
     """Replay stored failures; if none still fails, search; remember what is confirmed."""
     s = check.settings
+    ends = None if s.test_timeout is None else time.monotonic() + s.test_timeout
+
+    def capped(coro: Any) -> Any:  # every phase of the gate shares --chunky-test-timeout
+        return coro if ends is None else _within(coro, ends, s.test_timeout or 0.0)
+
     model_id = check.target.client.model.spec
     memory_key = (test_id, check.rubric.name, model_id)
     stored = session.memory.get(*memory_key)
@@ -275,7 +287,7 @@ def run_check(session: Session, check: Check, *, test_id: str,
         result = SearchResult(rubric=check.rubric.name, model=model_id, seed=s.seed,
                               threshold=s.threshold, min_rate=s.min_rate)
         if stored:
-            session.run(_replay(search, stored, result))
+            session.run(capped(_replay(search, stored, result)))
             result.replayed = True
             gone = [c.query for c in result.confirmations if not c.confirmed]
             if gone:
@@ -284,7 +296,7 @@ def run_check(session: Session, check: Check, *, test_id: str,
             result.replayed = True  # nothing new is searched: the stored prompts are the check
         elif not result.failures:
             try:
-                result = session.run(search.run())
+                result = session.run(capped(search.run()))
             except SearchInterrupted as exc:
                 if not isinstance(exc.result, SearchResult):
                     raise
@@ -299,22 +311,34 @@ def run_check(session: Session, check: Check, *, test_id: str,
                     "resumes without paying for them again")) from None
     baseline = check.spec.baseline or s.baseline_model
     if baseline:
-        result.regression = session.run(_compare(session, search, result, baseline, check.spec))
+        result.regression = session.run(capped(
+            _compare(session, search, result, baseline, check.spec)))
     boundary = check.spec.boundary or s.boundary
     if result.failures and boundary:
         from pytest_chunky.search.boundary import boundary_check, boundary_prompt
 
-        result.boundary = session.run(boundary_check(
+        result.boundary = session.run(capped(boundary_check(
             search, [c.query for c in result.failures[:5]],
-            boundary_prompt(boundary, check.rubric)))
+            boundary_prompt(boundary, check.rubric))))
     if result.failures and s.turf_index is not None:
-        session.run(attribute_failures(session, check, result, s.turf_index, scored=scored))
+        session.run(capped(attribute_failures(session, check, result, s.turf_index,
+                                              scored=scored)))
     if result.failures and not result.replayed:
         session.memory.put(*memory_key, [StoredFailure(c.query, c.attributes, c.score)
                                          for c in result.failures])
     result.usage = check.ledger.as_dict()
     session.ledger.merge(check.ledger)
     return result
+
+
+async def _within(coro: Any, ends: float, limit: float) -> Any:
+    try:
+        async with asyncio.timeout(max(0.0, ends - time.monotonic())):
+            return await coro
+    except TimeoutError:
+        raise NoVerdict(f"the gate ran past --chunky-test-timeout={limit:g} s and was stopped; "
+                        "no verdict (raise the cap, or lower --chunky-iterations / "
+                        "--chunky-candidates)") from None
 
 
 async def _compare(session: Session, search: SurfSearch, result: SearchResult,

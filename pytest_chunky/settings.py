@@ -50,6 +50,11 @@ class Settings(BaseModel):
     budget_usd: float | None = Field(None, gt=0)
     concurrency: int = Field(8, ge=1, le=1024)
     rpm: int | None = Field(None, ge=1)
+    timeout: float = Field(300.0, gt=0)
+    max_retries: int | None = Field(None, ge=0, le=20)
+    test_timeout: float | None = Field(None, gt=0)
+    breaker: int = Field(8, ge=0)
+    max_response_chars: int = Field(200_000, ge=100)
     rubrics: tuple[str, ...] = ()
     turf_index: Path | None = None
     replay_only: bool = False

@@ -59,3 +59,4 @@ class Completion(BaseModel):
     finish_reason: str = "stop"
     model: str = ""
     cached: bool = False
+    truncated: bool = False  # cut at --chunky-max-response-chars

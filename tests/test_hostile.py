@@ -181,3 +181,91 @@ def test_a_full_disk_costs_the_run_log_not_the_gate() -> None:
             log.write('{"candidate": 1}\n')
             log.write('{"candidate": 2}\n')  # after the first failure: nothing, no second warning
     assert log.failed is not None
+
+
+def _client(model: object, **kw: object) -> object:
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.client import RoleClient
+
+    return RoleClient("target", model, cache=None, ledger=Ledger(), budget=None,  # type: ignore[arg-type]
+                      **kw)  # type: ignore[arg-type]
+
+
+def test_a_trickling_server_is_cut_off_by_the_call_deadline() -> None:
+    import asyncio
+
+    from pytest_chunky.fakeapi.server import FaultConfig, serve
+    from pytest_chunky.infra.errors import ProviderError
+    from pytest_chunky.models.openai import OpenAIModel
+    from pytest_chunky.models.scripted import ScriptedModel
+    from pytest_chunky.types import SamplingParams
+
+    with serve(ScriptedModel(default="a reply of a few dozen bytes"),
+               faults=FaultConfig(trickle_seconds=0.5)) as srv:
+        model = OpenAIModel("m", base_url=f"{srv.url}/v1")
+        model.configure(timeout=1.0, max_retries=0)
+        client = _client(model, deadline=1.0)
+
+        async def call() -> None:
+            try:
+                await client.complete([{"role": "user", "content": "hi"}],  # type: ignore[attr-defined]
+                                      SamplingParams())
+            finally:
+                await model.aclose()
+
+        with pytest.raises(ProviderError, match=r"no complete reply within 1 s.*--chunky-timeout"):
+            asyncio.run(call())
+
+
+def test_the_breaker_stops_calls_to_a_dead_provider() -> None:
+    import asyncio
+    from collections.abc import Sequence
+
+    from pytest_chunky.calls.limits import Breaker
+    from pytest_chunky.infra.errors import ProviderError
+    from pytest_chunky.models.base import Model
+    from pytest_chunky.types import Completion, Message, SamplingParams
+
+    class Dead(Model):
+        provider, name = "dead", "m"
+        calls = 0
+
+        async def generate(self, messages: Sequence[Message],
+                           params: SamplingParams) -> Completion:
+            Dead.calls += 1
+            raise ProviderError("dead:m: cannot connect to http://127.0.0.1:9")
+
+    breaker = Breaker(3)
+    client = _client(Dead(), breaker=breaker)
+
+    async def calls() -> list[str]:
+        errors = []
+        for i in range(20):
+            try:
+                await client.complete([{"role": "user", "content": "hi"}],  # type: ignore[attr-defined]
+                                      SamplingParams(sample_index=i))
+            except ProviderError as exc:
+                errors.append(str(exc))
+        return errors
+
+    errors = asyncio.run(calls())
+    assert len(errors) == 20 and Dead.calls == 3  # 3 real attempts, then none
+    assert "3 calls in a row failed" in errors[-1] and "--chunky-breaker" in errors[-1]
+
+
+def test_huge_responses_are_cut_and_marked(tmp_path: Path) -> None:
+    import asyncio
+
+    from pytest_chunky.calls.accounting import Ledger
+    from pytest_chunky.calls.cache import ResponseCache
+    from pytest_chunky.calls.client import RoleClient
+    from pytest_chunky.models.scripted import ScriptedModel
+    from pytest_chunky.types import SamplingParams
+
+    cache = ResponseCache(tmp_path / "responses.sqlite")
+    client = RoleClient("target", ScriptedModel(default="x" * 10_000_000), cache=cache,
+                        ledger=Ledger(), budget=None, max_chars=1_000)
+    reply = asyncio.run(client.complete([{"role": "user", "content": "hi"}], SamplingParams()))
+    assert len(reply.text) == 1_000 and reply.truncated and reply.finish_reason == "length"
+    assert (tmp_path / "responses.sqlite").stat().st_size < 1_000_000  # stored cut, too
+    cache.close()

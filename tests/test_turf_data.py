@@ -218,6 +218,9 @@ def test_an_index_without_features_is_an_attribution_error_not_a_verdict(
     copy = tmp_path / "old-index"
     shutil.copytree(index.dir, copy)
     shutil.rmtree(copy / "features")
+    meta = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    del meta["files"]  # an index built before files had digests (and before features)
+    (copy / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     chunk = load_world(world_dir).spec.planted[0]
     test = _gate(pytester, world_dir, TurfIndex(copy), chunk.rubric)
     found = test["attributions"]

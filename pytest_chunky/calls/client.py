@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from pytest_chunky.calls.accounting import Budget, Ledger, plausible_usage
 from pytest_chunky.calls.cache import ResponseCache, cache_key
-from pytest_chunky.calls.limits import RateLimiter, get_semaphore, provider_key
-from pytest_chunky.infra.errors import ConfigError, Interrupted
+from pytest_chunky.calls.limits import Breaker, RateLimiter, get_semaphore, provider_key
+from pytest_chunky.infra.errors import ConfigError, Interrupted, ProviderError
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import ROLES, Completion, Message, Role, SamplingParams
 
@@ -64,7 +64,8 @@ class RoleClient:
     def __init__(self, role: Role, model: Model, *, cache: ResponseCache | None,
                  ledger: Ledger, budget: Budget | None, concurrency: int = 8,
                  rate_limiter: RateLimiter | None = None,
-                 cache_extra: Mapping[str, str] | None = None) -> None:
+                 cache_extra: Mapping[str, str] | None = None, deadline: float | None = None,
+                 max_chars: int | None = None, breaker: Breaker | None = None) -> None:
         if role not in ROLES:
             raise ConfigError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
         if concurrency < 1:
@@ -78,6 +79,9 @@ class RoleClient:
         self.rate_limiter = rate_limiter
         self.cache_extra = dict(cache_extra or {})
         self.provider_key = provider_key(model.provider, model.shown_url)
+        self.deadline = deadline  # seconds for one call, its retries included
+        self.max_chars = max_chars  # longest response kept and forwarded
+        self.breaker = breaker
 
     def key(self, messages: Sequence[Message], params: SamplingParams) -> str:
         """The cache key this client uses for a request."""
@@ -118,6 +122,21 @@ class RoleClient:
         self.ledger.record(self.role, completion, cached=True)
         return completion.model_copy(update={"cached": True})
 
+    async def _generate(self, messages: list[Message], params: SamplingParams) -> Completion:
+        """One call within the deadline, with its response cut at `max_chars`."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                completion = await self.model.generate(messages, params)
+        except TimeoutError:
+            raise ProviderError(
+                f"{self.model.spec}: no complete reply within {self.deadline:g} s, retries "
+                "included (--chunky-timeout); a slow or stalled server?") from None
+        if self.max_chars is not None and len(completion.text) > self.max_chars:
+            completion = completion.model_copy(update={
+                "text": completion.text[: self.max_chars], "truncated": True,
+                "finish_reason": "length"})
+        return completion
+
     async def _fetch(self, key: str, messages: list[Message],
                      params: SamplingParams) -> Completion:
         if self.cache is not None:
@@ -129,6 +148,11 @@ class RoleClient:
         if STOP.is_set():
             raise Interrupted("interrupted (Ctrl-C): no new calls; completed calls are cached, "
                               "so a rerun resumes where this one stopped")
+        if self.breaker is not None and self.breaker.open:
+            self.ledger.record_error(self.role)
+            raise ProviderError(
+                f"{self.model.spec}: {self.breaker.failures} calls in a row failed, so no more "
+                f"are made (--chunky-breaker); the last: {self.breaker.last_error}")
         if self.budget is not None:
             self.budget.reserve_call()
         sent = False
@@ -137,14 +161,18 @@ class RoleClient:
                 if self.rate_limiter is not None:
                     await self.rate_limiter.acquire()
                 sent = True
-                completion = await self.model.generate(messages, params)
+                completion = await self._generate(messages, params)
         except asyncio.CancelledError:
             if not sent and self.budget is not None:
                 self.budget.release_call()
             raise
-        except Exception:
+        except Exception as exc:
             self.ledger.record_error(self.role)
+            if isinstance(exc, ProviderError) and self.breaker is not None:
+                self.breaker.failed(exc)
             raise
+        if self.breaker is not None:
+            self.breaker.succeeded()
         if completion.cached:
             completion = completion.model_copy(update={"cached": False})
         completion = plausible_usage(self.model, messages, completion)

@@ -143,3 +143,28 @@ class RateLimiter:
     def __repr__(self) -> str:
         where = self.db_path or "process"
         return f"<RateLimiter {self.key} rpm={self.rpm} window={self.window_s}s {where}>"
+
+
+class Breaker:
+    """Consecutive failed calls to one provider; at `threshold` every further call fails at
+    once, so a dead provider stops a gate in seconds instead of after hundreds of calls.
+
+    One per provider endpoint in a session (the runner's `Session.client` shares it between a
+    gate's roles and its tests); one success closes it again.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.failures = 0
+        self.last_error = ""
+
+    @property
+    def open(self) -> bool:
+        return self.threshold > 0 and self.failures >= self.threshold
+
+    def failed(self, error: BaseException) -> None:
+        self.failures += 1
+        self.last_error = str(error)
+
+    def succeeded(self) -> None:
+        self.failures = 0

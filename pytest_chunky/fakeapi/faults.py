@@ -42,6 +42,9 @@ class FaultConfig(BaseModel):
     slow_seconds: float = Field(5.0, ge=0.0)
     retry_after: float | None = Field(None, ge=0.0)
     latency: float = Field(0.0, ge=0.0)
+    #: > 0: every reply body is sent one byte per this many seconds (a server that trickles,
+    #: so no single read ever times out).
+    trickle_seconds: float = Field(0.0, ge=0.0)
     seed: int = 0
     keyed: bool = False
     sequence: tuple[FaultKind, ...] = ()

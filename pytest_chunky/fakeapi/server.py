@@ -195,7 +195,16 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(payload)
+        trickle = self.server.faults.trickle_seconds if isinstance(self.server, ModelServer) else 0
+        if not trickle:
+            self.wfile.write(payload)
+            return
+        for i in range(len(payload)):  # bounded: the reply's length, or until close()
+            if self.server.closing.wait(trickle):
+                self.close_connection = True
+                return
+            self.wfile.write(payload[i:i + 1])
+            self.wfile.flush()
 
     def _json(self, status: int, body: dict[str, Any],
               headers: dict[str, str] | None = None) -> None:

@@ -33,6 +33,11 @@ class Model(ABC):
     async def generate(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         """Return one completion for `messages`."""
 
+    def configure(self, *, timeout: float | None = None,  # noqa: B027 - optional hook
+                  max_retries: int | None = None) -> None:
+        """Apply the run's per-call timeout and retry count (`--chunky-timeout`,
+        `--chunky-max-retries`); providers without a network ignore them."""
+
     def batch_api(self) -> Any:
         """This provider's batch adapter (`calls.batch.BatchAPI`), or None if it has none."""
         return None

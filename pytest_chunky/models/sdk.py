@@ -126,6 +126,16 @@ class SDKModel(Model):
         self._client: Any = None
         self._client_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
 
+    def configure(self, *, timeout: float | None = None, max_retries: int | None = None) -> None:
+        """Takes effect for clients created from now on (one per event loop)."""
+        if max_retries is not None:
+            self.max_retries = max_retries
+        if timeout is not None:  # no single read may outlast the whole call's deadline
+            self.timeout = min(self.timeout, timeout)
+        if self._client is not None:
+            _abandon(self._client)
+            self._client = None
+
     # -- hooks -------------------------------------------------------------------------------
     def _new_client(self) -> Any:
         raise NotImplementedError

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from pytest_chunky.results import SearchResult
 
@@ -59,6 +61,9 @@ def text_section(result: SearchResult) -> str:
         f" errors={result.errors} calls={calls} cache_hits={hits} cost=${cost:.4f}",
         "top attributes: " + "; ".join(result.top_attributes()),
     ]
+    if result.truncated:
+        lines.insert(2, f"truncated={result.truncated}: responses cut at "
+                        "--chunky-max-response-chars (the judge saw the cut text)")
     for it in result.iterations:
         lines.append(f"  iteration {it.iteration}: best={it.best_score} "
                      f"buffer_mean={it.mean_buffer_score}")
@@ -172,3 +177,22 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
         if r.verdict != "pass":
             rows.append(f"  -> {headline(r)}")
     return rows
+
+
+EXCERPT_CHARS = 2_000  # the longest string a JUnit property carries
+
+
+def _clipped(value: Any, limit: int) -> Any:
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + f"… [{len(value) - limit} more characters]"
+    if isinstance(value, dict):
+        return {k: _clipped(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clipped(v, limit) for v in value]
+    return value
+
+
+def excerpt_json(result: SearchResult, limit: int = EXCERPT_CHARS) -> str:
+    """The result as JSON for a JUnit property: every long string (a response, a prompt) cut
+    to an excerpt, so a 10 MB reply does not make a 30 MB XML file."""
+    return json.dumps(_clipped(result.model_dump(mode="json"), limit))

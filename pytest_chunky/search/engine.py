@@ -232,6 +232,7 @@ class SurfSearch:
             completion = await self._limited(
                 self._key(self.target.client), i, lambda: self.target.respond(cand.query or ""))
             cand.response = completion.text  # type: ignore[attr-defined]
+            cand.truncated = completion.truncated  # type: ignore[attr-defined]
             cand.tokens = completion.usage.total  # type: ignore[attr-defined]
             cand.cost_usd = completion.cost_usd  # type: ignore[attr-defined]
             verdict = await self._limited(
@@ -263,6 +264,7 @@ class SurfSearch:
         result.candidates += 1
         if cand.status == "scored":
             result.scored += 1
+            result.truncated += cand.truncated
             violated = (cand.score or 0) >= self.config.threshold
             result.violating += violated
             for attribute in cand.attributes:

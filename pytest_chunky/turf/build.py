@@ -44,6 +44,7 @@ from pytest_chunky.turf.index import (
     META,
     TurfIndex,
 )
+from pytest_chunky.turf.integrity import file_table
 from pytest_chunky.turf.store import STORED_DTYPE, EmbeddingCache, embed_cached
 
 __all__ = ["abuild_index", "build_index", "default_clusters", "extract_ids"]
@@ -339,6 +340,7 @@ async def abuild_index(data: str | Path | Sequence[Any], out: str | Path, *,
                       "cluster": round(clustered - indexed, 2),
                       "total": round(finished - started, 2)},
     }
+    meta["files"] = file_table(out)  # sizes and digests, checked before any load
     tmp = out / (META + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(tmp, out / META)

@@ -19,6 +19,14 @@ import numpy as np
 from pytest_chunky.infra.errors import ConfigError, InputError
 from pytest_chunky.models.embed import BuiltinEmbedder, Embedder, get_embedder
 from pytest_chunky.turf.data import SFTRecord
+from pytest_chunky.turf.integrity import (
+    check_arrays,
+    check_hnsw,
+    check_meta,
+    damaged,
+    regular_file,
+    verify_files,
+)
 
 if TYPE_CHECKING:
     from pytest_chunky.describe.space import FeatureSpace
@@ -58,15 +66,18 @@ class TurfIndex:
         except FileNotFoundError:
             raise InputError(f"no TURF index here (missing {META}); "
                              f"{_rebuild_hint(self.dir)}", path=str(self.dir)) from None
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(f"unreadable index metadata ({exc}); {_rebuild_hint(self.dir)}",
-                             path=str(meta_path)) from None
-        version = self.meta.get("format_version")
+        except (OSError, ValueError, RecursionError) as exc:
+            raise damaged(self.dir, f"unreadable metadata ({type(exc).__name__}: "
+                          f"{str(exc)[:120]})", META) from None
+        version = self.meta.get("format_version") if isinstance(self.meta, dict) else None
         if version != FORMAT_VERSION:
             raise InputError(
                 f"index format version {version!r} is not the version this pytest-chunky reads "
                 f"({FORMAT_VERSION}); {_rebuild_hint(self.dir)}", path=str(meta_path),
                 field="format_version")
+        check_meta(self.dir, self.meta)
+        if "files" in self.meta:  # every file's size and digest, before anything reads it
+            verify_files(self.dir, self.meta["files"])
         self.sources: list[str] = self._json("sources.json")
         self.source_ids = self._npy("source_ids.npy")
         self.query_ids = self._npy("query_ids.npy")
@@ -80,6 +91,7 @@ class TurfIndex:
         self.offsets = self._npy("example_offsets.npy")
         self.summaries: list[str] = self._json("cluster_summaries.json")
         self.n_examples = int(self.meta["n_examples"])
+        check_arrays(self.dir, self.meta, vars(self))
         self.source_counts = np.bincount(self.source_ids, minlength=len(self.sources))
         self._embedder: Embedder | None = None
         self._hnsw: Any = None
@@ -89,16 +101,18 @@ class TurfIndex:
     def _npy(self, name: str) -> np.ndarray:
         """A read-only memory map: a 1M-example index opens in milliseconds and only the rows
         an attribution touches are paged in."""
+        regular_file(self.dir / name, self.dir)
         try:
-            return np.load(self.dir / name, mmap_mode="r")
-        except (OSError, ValueError) as exc:
+            return np.load(self.dir / name, mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError, EOFError) as exc:
             raise InputError(f"index file is missing or damaged ({exc}); "
                              f"{_rebuild_hint(self.dir)}", path=str(self.dir / name)) from None
 
     def _json(self, name: str) -> Any:
+        regular_file(self.dir / name, self.dir)
         try:
             return json.loads((self.dir / name).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise InputError(f"index file is missing or damaged ({exc}); "
                              f"{_rebuild_hint(self.dir)}", path=str(self.dir / name)) from None
 
@@ -140,9 +154,10 @@ class TurfIndex:
         if self._hnsw is None:
             import hnswlib
 
-            index = hnswlib.Index(space="cosine", dim=int(self.meta["hnsw_dim"]))
-            index.load_index(str(self.dir / "responses.hnsw"),
-                             max_elements=int(self.meta["n_response_attributes"]))
+            dim, count = int(self.meta["hnsw_dim"]), int(self.meta["n_response_attributes"])
+            check_hnsw(self.dir / "responses.hnsw", dim=dim, count=count)  # before native code
+            index = hnswlib.Index(space="cosine", dim=dim)
+            index.load_index(str(self.dir / "responses.hnsw"), max_elements=count)
             index.set_num_threads(1)
             self._hnsw = index
         return self._hnsw
