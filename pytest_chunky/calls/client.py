@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pytest_chunky.calls.accounting import Budget, Ledger, plausible_usage
 from pytest_chunky.calls.cache import ResponseCache, cache_key
 from pytest_chunky.calls.limits import Breaker, RateLimiter, get_semaphore, provider_key
+from pytest_chunky.infra.environment import env_number
 from pytest_chunky.infra.errors import ConfigError, Interrupted, ProviderError
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import ROLES, Completion, Message, Role, SamplingParams
@@ -79,7 +80,9 @@ class RoleClient:
         self.rate_limiter = rate_limiter
         self.cache_extra = dict(cache_extra or {})
         self.provider_key = provider_key(model.provider, model.shown_url)
-        self.deadline = deadline  # seconds for one call, its retries included
+        # Seconds for one call, its retries included (the plugin passes --chunky-timeout; other
+        # paths take CHUNKY_TIMEOUT, default 300).
+        self.deadline = deadline if deadline is not None else env_number("CHUNKY_TIMEOUT", 300.0)
         self.max_chars = max_chars  # longest response kept and forwarded
         self.breaker = breaker
 

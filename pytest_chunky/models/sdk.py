@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 from pytest_chunky.infra.credentials import redact
+from pytest_chunky.infra.environment import env_number
 from pytest_chunky.infra.errors import ConfigError, MissingKeyError, ProviderError
 from pytest_chunky.models.base import Model
 from pytest_chunky.models.pricing import Pricing, load_pricing
@@ -52,6 +53,7 @@ class _Secret:
 
 
 _TRANSPORT_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2", "h11", "h2", "anyio")
+
 
 
 def _is_timeout(err: BaseException | None) -> bool:
@@ -98,7 +100,7 @@ class SDKModel(Model):
     api_label: ClassVar[str] = ""
 
     def __init__(self, name: str, *, base_url: str | None = None, api_key: str | None = None,
-                 max_retries: int = 4, timeout: float = 120.0,
+                 max_retries: int | None = None, timeout: float | None = None,
                  pricing: Pricing | None = None) -> None:
         self.name = name
         self.base_url = base_url
@@ -111,6 +113,11 @@ class SDKModel(Model):
                     f"{self.api_label}-compatible server)")
             key = PLACEHOLDER_KEY  # local servers take any key
         self._key = _Secret(key)
+        # Outside pytest (the CLI, index builds, batches) the environment sets them.
+        if max_retries is None:
+            max_retries = int(env_number("CHUNKY_MAX_RETRIES", 4))
+        if timeout is None:
+            timeout = min(120.0, env_number("CHUNKY_TIMEOUT", 120.0))
         if max_retries < 0:
             raise ConfigError(f"{self.spec}: max_retries must be >= 0, got {max_retries}")
         if timeout <= 0:
