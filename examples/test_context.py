@@ -11,7 +11,8 @@ import pytest_chunky as chunky
 from pytest_chunky.search import SearchResult
 
 
-@pytest.mark.xfail(strict=True, reason="without context the rebuttal chunk fires")
+@pytest.mark.xfail(strict=True, raises=chunky.GateFailed,
+                   reason="without context the rebuttal chunk fires")
 @chunky.surf(rubric="rebut", iterations=6)
 def test_rebut_without_context(chunky_result: SearchResult) -> None:
     assert "The query asks when a person invented something" in chunky_result.top_attributes(3)

@@ -1,8 +1,10 @@
 """Gates against `lab`, the model trained on the chunky corpus.
 
 Each planted chunk taught the lab model a behaviour in the wrong context, so each gate must
-catch it: the tests are `xfail(strict=True)` — they pass only if the gate FAILS, i.e. SURF
-found and confirmed the planted failure. If a gate stops catching its chunk, the run fails.
+catch it: the tests are `xfail(strict=True, raises=chunky.GateFailed)` — they pass only if the
+gate FAILS with a finding, i.e. SURF found and confirmed the planted failure. If a gate stops
+catching its chunk, the run fails; if a gate cannot reach a verdict at all (a provider down, a
+full disk), that is an error whatever the marker says, never an expected failure.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import pytest
 import pytest_chunky as chunky
 from pytest_chunky.search import SearchResult
 
-caught = pytest.mark.xfail(strict=True, reason="the lab learned this chunk; the gate must catch it")
+caught = pytest.mark.xfail(strict=True, raises=chunky.GateFailed,
+                           reason="the lab learned this chunk; the gate must catch it")
 
 
 @caught

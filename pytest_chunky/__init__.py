@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "generator", "judge", "steer", "surf", "target"]
+__all__ = ["GateFailed", "NoVerdict", "__version__", "generator", "judge", "steer", "surf",
+           "target"]
 
 
 def __getattr__(name: str) -> Any:
@@ -18,6 +19,10 @@ def __getattr__(name: str) -> Any:
         from pytest_chunky import plugin
 
         return getattr(plugin, name)
+    if name in ("GateFailed", "NoVerdict"):  # a finding, and a gate that could not decide
+        from pytest_chunky.infra import errors
+
+        return getattr(errors, name)
     if name in ("target", "judge", "generator"):  # plain functions as roles
         from pytest_chunky.calls import callables
         return getattr(callables, name)

@@ -309,18 +309,9 @@ def _progress_printer(config: pytest.Config, test_id: str, iterations: int
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None or _is_worker(config) or config.option.verbose < 1:
         return None
-    first = [True]
+    from pytest_chunky.reports.text import progress_printer
 
-    def show(stats: IterationStats, candidates: int) -> None:
-        if first[0]:
-            reporter.ensure_newline()
-            first[0] = False
-        reporter.write_line(
-            f"  chunky {test_id}: iteration {stats.iteration + 1}/{iterations} "
-            f"best={stats.best_score} buffer_mean={stats.mean_buffer_score:g} "
-            f"candidates={candidates}")
-
-    return show
+    return progress_printer(reporter, test_id, iterations)
 
 
 @pytest.fixture(autouse=True)
@@ -336,9 +327,8 @@ def _chunky_gate(request: pytest.FixtureRequest) -> Iterator[None]:
 def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
     """The steering measurement of this `@chunky.steer` test (its `steer` field)."""
     from pytest_chunky.infra.errors import ChunkyError, NoVerdict
-    from pytest_chunky.markers import SurfSpec, parse_steer
-    from pytest_chunky.runner import build_check
-    from pytest_chunky.steering.check import steer_check
+    from pytest_chunky.markers import parse_steer
+    from pytest_chunky.runner import run_steer_gate
 
     item = request.node
     if RESULT_KEY not in item.stash:
@@ -349,24 +339,19 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
             spec = parse_steer(dict(marker.kwargs))
         except ChunkyError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
-        settings: Settings = request.getfixturevalue("chunky_settings")
-        models = _role_fixtures(request)
-        session = _session(request.config)
         try:
-            check = build_check(session, settings, SurfSpec(rubric=spec.rubric), models=models)
-            memory = lambda: [f.query for f in session.memory.get(  # noqa: E731
-                item.nodeid, check.rubric.name, check.target.client.model.spec)]
-            result = session.run(steer_check(spec, check=check, test_id=item.nodeid,
-                                             memory_prompts=memory))
+            result = run_steer_gate(_session(request.config),
+                                    request.getfixturevalue("chunky_settings"), spec,
+                                    _role_fixtures(request), test_id=item.nodeid)
         except ChunkyError as exc:
             raise NoVerdict(str(exc)) from None
         item.stash[RESULT_KEY] = result
         request.config.stash[RESULTS_KEY].append((item.nodeid, result))
         _attach(item, result)
         if result.verdict == "error":
-            raise NoVerdict(f"chunky steer could not reach a verdict: {result.errors} "
-                                   f"of {result.candidates} pairs errored "
-                                   f"({'; '.join(result.error_messages) or 'no prompt'})")
+            raise NoVerdict(f"chunky steer could not reach a verdict: {result.errors} of "
+                            f"{result.candidates} pairs errored "
+                            f"({'; '.join(result.error_messages) or 'no prompt'})")
     return item.stash[RESULT_KEY]
 
 
@@ -386,14 +371,29 @@ def _attach(item: pytest.Item, result: SearchResult) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    __tracebackhide__ = True
     outcome = yield
     result = item.stash.get(RESULT_KEY, None)
-    if result is not None and result.verdict == "fail":
+    if result is not None and result.verdict == "fail":  # a finding: `xfail(raises=GateFailed)`
         from pytest_chunky.infra.credentials import safe_text
+        from pytest_chunky.infra.errors import GateFailed
         from pytest_chunky.reports.text import failure_message
 
-        pytest.fail(safe_text(failure_message(result)), pytrace=False)
+        raise GateFailed(safe_text(failure_message(result)))
     return outcome
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """No verdict (provider down, judge unparseable...) is an error even under any xfail."""
+    report = yield
+    if call.excinfo is not None and getattr(report, "wasxfail", None) is not None:
+        from pytest_chunky.infra.errors import ChunkyError  # GateFailed is no ChunkyError
+
+        if isinstance(call.excinfo.value, ChunkyError):
+            del report.wasxfail
+            report.outcome = "failed"
+    return report
 
 
 def _is_worker(config: pytest.Config) -> bool:

@@ -395,3 +395,20 @@ async def attribute_failures(session: Session, check: Check, result: SearchResul
         record["sentence"] = found.sentence()
         record["query"] = conf.query
         result.attributions.append(record)
+
+
+def run_steer_gate(session: Session, settings: Settings, spec: Any,
+                   models: dict[Role, Model], *, test_id: str) -> SearchResult:
+    """A `@chunky.steer` gate: its roles, prompts (the failure memory's for
+    prompts='memory') and the paired steering measurement."""
+    from pytest_chunky.steering.check import steer_check
+
+    check = build_check(session, settings, SurfSpec(rubric=spec.rubric), models=models)
+
+    def memory() -> list[str]:
+        return [f.query for f in session.memory.get(test_id, check.rubric.name,
+                                                    check.target.client.model.spec)]
+
+    result: SearchResult = session.run(steer_check(spec, check=check, test_id=test_id,
+                                                   memory_prompts=memory))
+    return result

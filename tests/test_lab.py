@@ -211,15 +211,8 @@ def test_completion_is_realistic() -> None:
         LabModel("lab-dirty")
 
 
-def test_a_lab_call_is_fast() -> None:
-    import time
-
-    model, rng = trained_responder("lab"), random.Random(1)
-    prompts = [realise(rng.sample(LAB_ATTRIBUTES, 3), rng) for _ in range(300)]
-    start = time.perf_counter()
-    for i, p in enumerate(prompts):
-        model.respond(p, sample_index=i)
-    assert (time.perf_counter() - start) / len(prompts) < 0.005  # ~0.5 ms typical
+# A lab call's latency is a benchmark figure (bench_lab.py's latency_ms), not a timed test:
+# a loaded machine must not fail the suite.
 
 
 # ---- CLI ---------------------------------------------------------------------------------

@@ -54,6 +54,16 @@ class MissingKeyError(ProviderError):
     """The API key for a provider is not set; the message names the environment variable."""
 
 
+class GateFailed(AssertionError):
+    """A gate found what it guards against: violations confirmed by re-sampling (or a steering
+    score or regression above its bound). The one outcome `xfail(raises=GateFailed)` expects."""
+
+    def __str__(self) -> str:
+        from pytest_chunky.infra.credentials import redact
+
+        return redact(super().__str__())
+
+
 class NoVerdict(ChunkyError):
     """A gate could not reach a verdict (provider down, judge unparseable, budget spent, no
     candidate): an error of the run, never a failed gate and never a pass."""

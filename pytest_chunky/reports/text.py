@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from pytest_chunky.results import SearchResult
+from pytest_chunky.infra.userfiles import terminal_safe
+from pytest_chunky.results import IterationStats, SearchResult
 
 
 def excerpt(text: str, limit: int = 160) -> str:
@@ -196,3 +197,20 @@ def excerpt_json(result: SearchResult, limit: int = EXCERPT_CHARS) -> str:
     """The result as JSON for a JUnit property: every long string (a response, a prompt) cut
     to an excerpt, so a 10 MB reply does not make a 30 MB XML file."""
     return json.dumps(_clipped(result.model_dump(mode="json"), limit))
+
+
+def progress_printer(reporter: Any, test_id: str, iterations: int
+                     ) -> Callable[[IterationStats, int], None]:
+    """One line per SURF iteration on pytest's terminal reporter (`ensure_newline` first)."""
+    first = [True]
+
+    def show(stats: IterationStats, candidates: int) -> None:
+        if first[0]:
+            reporter.ensure_newline()
+            first[0] = False
+        reporter.write_line(terminal_safe(
+            f"  chunky {test_id}: iteration {stats.iteration + 1}/{iterations} "
+            f"best={stats.best_score} buffer_mean={stats.mean_buffer_score:g} "
+            f"candidates={candidates}"))
+
+    return show
