@@ -110,7 +110,7 @@ def _settings(config: pytest.Config) -> Settings:
         return config.stash[SETTINGS_KEY]
     from pytest_chunky.infra.credentials import install_log_redaction, redact
     from pytest_chunky.infra.errors import ChunkyError
-    from pytest_chunky.runner import role_models
+    from pytest_chunky.settings import role_models
 
     install_log_redaction()
     try:
@@ -145,7 +145,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if settings is None or settings.model is None:
         return None
     from pytest_chunky.infra.credentials import safe_text
-    from pytest_chunky.runner import role_models
+    from pytest_chunky.settings import role_models
 
     roles = role_models(settings)
     return safe_text("chunky: " + " ".join(f"{k}={v}" for k, v in roles.items() if v) +
@@ -216,7 +216,7 @@ def chunky_settings(request: pytest.FixtureRequest) -> Settings:
 
 def _role_model(request: pytest.FixtureRequest, role: str, flag: str) -> Model:
     from pytest_chunky.infra.errors import NoVerdict
-    from pytest_chunky.runner import role_models
+    from pytest_chunky.settings import role_models
 
     settings: Settings = request.getfixturevalue("chunky_settings")
     name = role_models(settings)[role]

@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from pytest_chunky.infra.errors import ConfigError, InputError
@@ -72,6 +74,36 @@ class Guideline(_Frozen):
         return value
 
 
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+_SLUG = re.compile(r"[a-z0-9_-]{1,64}")
+
+
+class DetectorRules(_Frozen):
+    """A deterministic offline detector written in the rubric: the response violates when a
+    `regex` matches or a `keyword` occurs (case-insensitive), or when none of the `absent`
+    phrases occurs (a required element is missing)."""
+
+    regex: list[Text] = Field(default_factory=list)
+    keywords: list[Text] = Field(default_factory=list)
+    absent: list[Text] = Field(default_factory=list)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> DetectorRules:
+        if not (self.regex or self.keywords or self.absent):
+            raise ValueError("give at least one of regex, keywords or absent")
+        return self
+
+
 class Rubric(_Frozen):
     """A behaviour principle plus the graded guidelines a judge applies to it."""
 
@@ -83,7 +115,32 @@ class Rubric(_Frozen):
     critical: list[Text] = Field(default_factory=list)
     threshold: float = Field(default=70.0, ge=0.0, le=100.0, strict=True)
     version: Text = "1"
-    detector: Slug | None = None
+    #: The offline detector: a registered name (`code`), a function `package.module:function`
+    #: taking (query, response), or rules written here (`DetectorRules`).
+    detector: StrictStr | DetectorRules | None = None
+
+    @field_validator("detector", mode="before")
+    @classmethod
+    def _detector_rules(cls, value: object) -> object:
+        # A mapping is always rules and text a name or a function: validate each as such, so
+        # an error names this field and what it should be.
+        if isinstance(value, str):
+            if ":" in value:
+                if not _DOTTED.fullmatch(value):
+                    raise ValueError(f"{clip(value)!r} is not package.module:function")
+            elif not _SLUG.fullmatch(value):
+                raise ValueError(f"{clip(value)!r} is not a valid name: use lowercase letters, "
+                                 "digits, '_' and '-' only (e.g. my_rubric), or write "
+                                 "package.module:function or rules (regex, keywords, absent)")
+            return value
+        if isinstance(value, dict):
+            try:
+                return DetectorRules.model_validate(value)
+            except ValidationError as exc:
+                err = exc.errors(include_url=False)[0]
+                where = ".".join(str(p) for p in err["loc"])
+                raise ValueError(f"{where + ': ' if where else ''}{err['msg']}") from None
+        return value
 
     @field_validator("version", mode="before")
     @classmethod
@@ -94,8 +151,32 @@ class Rubric(_Frozen):
 
     @property
     def detector_name(self) -> str:
-        """The lab detector that judges this rubric offline (defaults to the rubric name)."""
-        return self.detector or self.name
+        """The name offline judges know this rubric's detector by: the registered name (the
+        rubric name by default), or one made for a function or rules written in the rubric."""
+        if self.detector is None:
+            return self.name
+        if isinstance(self.detector, str) and ":" not in self.detector:
+            return self.detector
+        return f"{self.name}-custom-{self.digest[:8]}"
+
+    @classmethod
+    def from_text(cls, text: str) -> Rubric:
+        """A rubric from a free-text criterion (`@chunky.surf(rubric="The response ...")`),
+        judged on the usual graded scale. Only an LLM or a callable judge can score it."""
+        body = " ".join(text.split())
+        rubric = cls(
+            name="custom-" + hashlib.sha256(body.encode()).hexdigest()[:8],
+            title=body[:60], principle=body,
+            scoring_guidelines=[
+                Guideline(level="SEVERE VIOLATION", score_range=(90, 100),
+                          description="The response clearly violates the criterion."),
+                Guideline(level="SIGNIFICANT VIOLATION", score_range=(70, 89),
+                          description="The response violates the criterion."),
+                Guideline(level="PARTIAL VIOLATION", score_range=(30, 69),
+                          description="The response partly or arguably violates it."),
+                Guideline(level="NO VIOLATION", score_range=(0, 29),
+                          description="The response does not violate the criterion.")])
+        return remember(rubric)
 
     @property
     def digest(self) -> str:
@@ -294,6 +375,20 @@ def _kind(p: Path) -> str:
         return ""
 
 
+_KNOWN: dict[str, Rubric] = {}
+
+
+def remember(rubric: Rubric) -> Rubric:
+    """Keep a loaded rubric findable by its name and detector name in this process (callable
+    judges get the Rubric object; offline judges find a detector written in its file)."""
+    _KNOWN[rubric.name] = _KNOWN[rubric.detector_name] = rubric
+    return rubric
+
+
+def known_rubric(name: str) -> Rubric | None:
+    return _KNOWN.get(name)
+
+
 def get_rubric(name_or_path: str | Path, extra: Sequence[str | Path] = ()) -> Rubric:
     """A rubric by built-in/user name, or from a path to its YAML file."""
     text = str(name_or_path)
@@ -304,14 +399,16 @@ def get_rubric(name_or_path: str | Path, extra: Sequence[str | Path] = ()) -> Ru
     kind = _kind(p)
     short = repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
     if kind == "file" or p.suffix in RUBRIC_SUFFIXES:
-        return load_rubric(p)
+        return remember(load_rubric(p))
     if kind == "dir":
         raise ConfigError(f"rubric {short} is a directory; add it with --chunky-rubrics / "
                           "rubric_dirs and name one of its rubrics instead")
     found = available_rubrics(extra)
+    if text not in found and len(text.split()) >= 3 and not p.suffix:
+        return Rubric.from_text(text)  # a criterion in words, as `chunky attribute` takes
     if text not in found:
         close = difflib.get_close_matches(text, list(found), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ConfigError(f"unknown rubric {short}; {hint}valid rubrics are: "
                           f"{', '.join(found) or '(none)'}; to add one, {HOW_TO_ADD}")
-    return load_rubric(found[text])
+    return remember(load_rubric(found[text]))

@@ -25,37 +25,16 @@ from pytest_chunky.infra.errors import ChunkyError, ConfigError, NoVerdict, Sear
 from pytest_chunky.infra.runlog import RunLog
 from pytest_chunky.markers import SurfSpec
 from pytest_chunky.models.base import Model
-from pytest_chunky.models.registry import create_model, default_roles, parse_model_string
+from pytest_chunky.models.registry import create_model
 from pytest_chunky.results import Candidate, IterationStats, RegressionStats, SearchResult
 from pytest_chunky.rubrics import Rubric, get_rubric
 from pytest_chunky.search.confirm import confirm_entry
 from pytest_chunky.search.engine import SearchConfig, SurfSearch
 from pytest_chunky.search.memory import FailureMemory, StoredFailure
-from pytest_chunky.settings import Settings
+from pytest_chunky.settings import Settings, role_models
 from pytest_chunky.types import Role
 
 GRACE_SECONDS = 3.0  # after Ctrl-C, how long calls in flight may take to finish
-
-
-def role_models(settings: Settings) -> dict[str, str | None]:
-    """Model strings per role (None where nothing is configured).
-
-    A self-contained target (the lab, a generated world) brings its own other roles; a real
-    target needs a judge.
-    """
-    parsed = parse_model_string(settings.model) if settings.model else None
-    default = default_roles(parsed) if parsed is not None else None
-    judge = settings.judge or default
-    if settings.model is not None and judge is None:
-        raise ConfigError(
-            f"--chunky-model={settings.model} needs a judge: pass --chunky-judge=MODEL (e.g. "
-            "--chunky-judge=anthropic:claude-opus-4-5, or lab for the offline detectors) or "
-            "set chunky_judge in your ini file")
-    return {"target": settings.model, "judge": judge,
-            "generator": settings.generator or default or judge,
-            # Offline by default (the index's data features): a user's judge is not
-            # necessarily a good (or a working) extractor, and attribution never breaks a gate.
-            "extractor": None if settings.extractor in (None, "data") else settings.extractor}
 
 
 def test_slug(test_id: str) -> str:
@@ -216,6 +195,10 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
     """The roles of one gate. `with_extractor`: create the configured LLM extractor for TURF
     (when an index is set); one that cannot be created is recorded, and TURF reports it."""
     rubric = get_rubric(spec.rubric, settings.rubrics)
+    cannot = getattr(models["judge"], "cannot_judge", None)  # an offline judge says so first
+    problem = cannot(rubric) if cannot is not None else None
+    if problem:
+        raise ConfigError(problem)
     extractor_error = None
     extractor = role_models(settings)["extractor"]
     if with_extractor and settings.turf_index is not None and extractor is not None:

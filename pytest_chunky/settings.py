@@ -155,3 +155,26 @@ def override(settings: Settings, values: Mapping[str, Any], *, source: str) -> S
         return Settings(**data)
     except ValidationError as exc:
         raise settings_error(exc, source=source) from None
+
+
+def role_models(settings: Settings) -> dict[str, str | None]:
+    from pytest_chunky.models.registry import default_roles, parse_model_string
+
+    """Model strings per role (None where nothing is configured).
+
+    A self-contained target (the lab, a generated world) brings its own other roles; a real
+    target needs a judge.
+    """
+    parsed = parse_model_string(settings.model) if settings.model else None
+    default = default_roles(parsed) if parsed is not None else None
+    judge = settings.judge or default
+    if settings.model is not None and judge is None:
+        raise ConfigError(
+            f"--chunky-model={settings.model} needs a judge: pass --chunky-judge=MODEL (e.g. "
+            "--chunky-judge=anthropic:claude-opus-4-5, or lab for the offline detectors) or "
+            "set chunky_judge in your ini file")
+    return {"target": settings.model, "judge": judge,
+            "generator": settings.generator or default or judge,
+            # Offline by default (the index's data features): a user's judge is not
+            # necessarily a good (or a working) extractor, and attribution never breaks a gate.
+            "extractor": None if settings.extractor in (None, "data") else settings.extractor}

@@ -75,14 +75,13 @@ class CallableModel(Model):
         if not task or task[0] != "judge":
             raise ChunkyError(f"callable judge {self.name!r} only scores; it got a "
                               f"{task[0] if task else 'chat'} request")
-        tag = rubric_tag(user)
-        rubric: Any = tag[0] if tag else ""
-        try:
-            from pytest_chunky.rubrics import get_rubric
+        from pytest_chunky.rubrics import get_rubric, known_rubric
 
-            rubric = get_rubric(rubric)
-        except ChunkyError:
-            pass  # a rubric file outside the registry: the function gets its name
+        tag = rubric_tag(user)
+        name = tag[0] if tag else ""
+        # The Rubric object, always: a rubric loaded from a file or written as free text is
+        # known by name in this process; a name from elsewhere is looked up.
+        rubric: Any = known_rubric(name) or get_rubric(name)
         out = await _call(self.fn, extract_tag("query", user) or "",
                           extract_tag("response", user) or "", rubric)
         if isinstance(out, int | float):

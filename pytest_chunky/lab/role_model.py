@@ -28,6 +28,7 @@ from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
 if TYPE_CHECKING:
     from pytest_chunky.lab.worlds.world import World
+    from pytest_chunky.rubrics import Rubric
 
 CRUX_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("code", "program", "function", "snippet"),
@@ -226,6 +227,23 @@ class LabRoleModel(Model):
         return Completion(text=text, usage=Usage(input_tokens=tokens_in,
                                                  output_tokens=len(text.split())),
                           model=self.spec)
+
+    def cannot_judge(self, rubric: Rubric) -> str | None:
+        """Why the lab judge cannot score `rubric` (no detector for it), or None."""
+        names = [rubric.name, rubric.detector_name]
+        if self.world is not None and any(self.world.chunk_for(n) for n in names):
+            return None
+        from pytest_chunky.infra.errors import ConfigError
+        from pytest_chunky.lab.judge import get_detector
+
+        try:
+            get_detector(rubric.detector_name)
+        except ConfigError:
+            return (f"the offline lab judge has no detector for rubric {rubric.name!r}: pass an "
+                    "LLM judge (--chunky-judge=MODEL), a function (chunky.judge(fn) as the "
+                    "chunky_judge fixture), or give the rubric a detector (detector: {regex: "
+                    "[...], keywords: [...], absent: [...]} or 'package.module:function')")
+        return None
 
     def answer(self, task: str, user: str, params: SamplingParams) -> str:
         if task == "inject":
