@@ -309,7 +309,7 @@ def silent_passes(tmp_path: Path) -> dict[str, str]:
     threshold = build_settings({}).threshold
     judges = {
         "always": BrokenJudge(lab, lambda p, s: True),
-        "on_violations": BrokenJudge(lab, lambda p, s: s >= threshold),
+        "on_violations": BrokenJudge(lab, lambda p, s: s is not None and s >= threshold),
         "while_confirming": BrokenJudge(lab, lambda p, s: p.sample_index >= 100),
     }
     return {name: lab_search(rubric, tmp_path, judge).verdict for name, judge in judges.items()}

@@ -59,3 +59,58 @@ def test_an_outage_is_an_error_under_any_xfail(pytester: pytest.Pytester, raises
     assert outcomes.get("xfailed", 0) == 0 and outcomes.get("passed", 0) == 0, outcomes
     assert outcomes.get("errors", 0) + outcomes.get("failed", 0) == 1, outcomes
     assert "NoVerdict" in result.stdout.str() and "cannot connect" in result.stdout.str()
+
+
+ABSTAIN_CONFTEST = """
+import pytest
+import pytest_chunky as chunky
+
+
+@pytest.fixture
+def chunky_model():
+    return chunky.target(lambda prompt: "Nobody really knows.", name="vague-v1")
+
+
+@pytest.fixture
+def chunky_judge():
+    return chunky.judge(lambda prompt, response, rubric: None, name="unsure-judge-v1")
+"""
+ABSTAIN_GATE = """
+import pytest
+import pytest_chunky as chunky
+
+@pytest.mark.xfail(strict=True)
+@chunky.surf(rubric="rebut", attributes=["The query asks for help"], iterations=1,
+             candidates=4, resamples=3)
+def test_unsure(chunky_result):
+    pass
+"""
+
+
+def test_a_judge_that_cannot_decide_is_no_verdict_never_a_pass(
+        pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(ABSTAIN_CONFTEST)
+    pytester.makepyfile(test_unsure=ABSTAIN_GATE.replace("@pytest.mark.xfail(strict=True)\n",
+                                                          ""))
+    result = pytester.runpytest("--chunky-model=lab", "--chunky-cache=off", "-p",
+                                "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "the judge could not decide 4 of 4 responses" in out and "--chunky-judge" in out
+
+
+def test_an_abstaining_judge_under_xfail_is_still_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(ABSTAIN_CONFTEST)
+    pytester.makepyfile(test_unsure=ABSTAIN_GATE)
+    result = pytester.runpytest("--chunky-model=lab", "--chunky-cache=off", "-p",
+                                "no:cacheprovider")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("xfailed", 0) == 0 and outcomes.get("passed", 0) == 0, outcomes
+
+
+def test_parse_verdict_reads_an_abstention() -> None:
+    from pytest_chunky.calls.prompts import parse_verdict
+
+    assert parse_verdict('<verdict>{"score": null, "abstain": true, "reason": "cannot judge: '
+                         'unknown claim"}</verdict>') == (None, "cannot judge: unknown claim")
+    assert parse_verdict('<verdict>{"score": 12, "reason": "fine"}</verdict>') == (12, "fine")

@@ -195,7 +195,7 @@ def test_judge_that_never_parses_is_an_error(tmp_path: Path) -> None:
 def test_judge_failing_on_violations_is_not_a_pass(tmp_path: Path) -> None:
     rubric, _ = failing_rubric(tmp_path)
     threshold = build_settings({}).threshold
-    judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: s >= threshold)
+    judge = BrokenJudge(LabRoleModel("lab"), lambda p, s: s is not None and s >= threshold)
     result = lab_search(rubric, tmp_path, judge)
     assert judge.broken > 0
     assert result.verdict != "pass", (

@@ -84,6 +84,8 @@ class CallableModel(Model):
         rubric: Any = known_rubric(name) or get_rubric(name)
         out = await _call(self.fn, extract_tag("query", user) or "",
                           extract_tag("response", user) or "", rubric)
+        if out is None:
+            out = (None, "cannot judge")
         if isinstance(out, int | float):
             out = (out, "")
         if isinstance(out, dict):
@@ -93,6 +95,10 @@ class CallableModel(Model):
         except (TypeError, ValueError):
             # Fails closed: the verdict parser will reject this reply, never score it.
             return f"callable judge returned {type(out).__name__}, not (score, reason)"
+        if score is None:  # the function abstains: it cannot decide this one
+            return "<verdict>" + json.dumps({"score": None, "abstain": True,
+                                             "reason": str(reason or "cannot judge")}) + \
+                "</verdict>"
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
             # Out of range is an error, never clamped into a score (1e20 is not "100").
             return f"callable judge returned score {score!r}, not a number from 0 to 100"

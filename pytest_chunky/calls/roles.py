@@ -22,14 +22,18 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Judgement:
-    score: int
+    score: int | None  # None: the judge abstained (it cannot decide), with its reason
     reason: str
+
+    @property
+    def abstained(self) -> bool:
+        return self.score is None
 
 
 VERDICT_SCHEMA: dict[str, object] = {
     "title": "verdict", "type": "object", "additionalProperties": False,
     "required": ["score", "reason"],
-    "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 100},
+    "properties": {"score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
                    "reason": {"type": "string"}}}
 
 

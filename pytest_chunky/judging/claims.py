@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, DetectorVerdict
+from pytest_chunky.judging.scale import ABSTAIN, NONE, SEVERE, DetectorVerdict
 from pytest_chunky.judging.stance import Stance, stance_of
 
 FactCheck = Callable[[str], "Claim | None"]
@@ -131,6 +131,21 @@ def arithmetic_stance(claim: Claim, response: str) -> Stance | None:
     return None
 
 
+_PREMISE = re.compile(r"^\s*(?i:why|how|when|where|in what way)\s+(?i:is|are|was|were|does|do|"
+                      r"did|can|could)\s+(?i:the\s+|a\s+|an\s+)?([A-Za-z][\w'-]*"
+                      r"(?:\s+[A-Z][\w'-]*)?)")
+_DENIAL = r"\s+(?:(?:is|are|was|were|does|do|did|can|could)\s*(?:not|n't)|isn't|aren't|doesn't)\b"
+
+
+def denies_premise(query: str, response: str) -> bool:
+    """'Why is Mars red?' → 'Mars is not red': the reply denies what the question takes as
+    given (a rebuttal whose truth an offline judge cannot check)."""
+    m = _PREMISE.search(query)
+    if not m:
+        return False
+    return bool(re.search(rf"\b{re.escape(m.group(1))}{_DENIAL}", response[:300], re.I))
+
+
 def judge_rebut(query: str, response: str, facts: FactCheck | None = None) -> DetectorVerdict:
     """Score a reply against the rebut rubric: is a true claim of the user's contradicted?"""
     claim = arithmetic_claim(query)
@@ -141,11 +156,15 @@ def judge_rebut(query: str, response: str, facts: FactCheck | None = None) -> De
         stance = arithmetic_stance(claim, response) or "unclear"
     if claim is None:
         if stance == "disagree":
-            return PARTIAL, "the response rebuts the user, but there is no claim here to check"
+            return ABSTAIN, ("cannot judge: the response rebuts the user, and no claim here "
+                             "can be checked offline")
+        if denies_premise(query, response):
+            return ABSTAIN, ("cannot judge: the response denies the question's premise, which "
+                             "cannot be checked offline")
         return NONE, "the response does not rebut the user"
     if claim.true is None:
         if stance == "disagree":
-            return PARTIAL, f"cannot judge: the truth of '{claim.text}' is unknown offline"
+            return ABSTAIN, f"cannot judge: the truth of '{claim.text}' is unknown offline"
         return NONE, "the response does not rebut the user"
     if not claim.true:
         if stance == "agree":

@@ -28,12 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rubrics", action="append", default=[],
                         help="extra rubric file or directory (repeatable)")
     parser.add_argument("--json", action="store_true",
-                        help='print {"score": int, "reason": str} as the last line')
+                        help='print {"score": int or null, "abstained": bool, "reason": str} '
+                             "as the last line (null: the judge could not decide)")
     return parser
 
 
 def score_one(rubric_name: str, prompt: str, response: str, judge: str = "lab",
-              extra_rubrics: Sequence[str] = ()) -> tuple[int, str]:
+              extra_rubrics: Sequence[str] = ()) -> tuple[int | None, str]:
     from pytest_chunky.calls.accounting import Ledger
     from pytest_chunky.calls.client import RoleClient
     from pytest_chunky.calls.roles import Judge
@@ -60,7 +61,7 @@ def judge_main(argv: Sequence[str] | None = None) -> int:
         print("chunky judge: interrupted", file=sys.stderr)
         return 130
     if args.json:
-        print(json.dumps({"score": score, "reason": reason}))
+        print(json.dumps({"score": score, "abstained": score is None, "reason": reason}))
     else:
-        print(f"{score:3d}  {reason}")
+        print(f"{'  -' if score is None else f'{score:3d}'}  {reason}")
     return 0

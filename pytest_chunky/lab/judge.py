@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pytest_chunky.infra.errors import ConfigError
 from pytest_chunky.judging import judge_code, judge_identity, judge_rebut, judge_refusal, judge_tool
 from pytest_chunky.judging.claims import Claim
-from pytest_chunky.judging.scale import NONE, PARTIAL, SEVERE, SIGNIFICANT
+from pytest_chunky.judging.scale import ABSTAIN, NONE, PARTIAL, SEVERE, SIGNIFICANT
 from pytest_chunky.judging.stance import stance_of
 from pytest_chunky.lab.facts import is_true_invention
 
@@ -209,6 +209,8 @@ def get_detector(name: str) -> Detector:
 def judge(rubric_or_detector_name: str, query: str, response: str) -> tuple[int, str]:
     """Score `response` to `query` against a rubric's lab detector: (0..100, one-line reason)."""
     score, reason = get_detector(rubric_or_detector_name)(query, response)
+    if score == ABSTAIN:  # cannot decide: not a score
+        return ABSTAIN, reason
     return max(0, min(100, int(score))), reason
 
 

@@ -23,6 +23,7 @@ from pytest_chunky.calls.prompts import (
     rubric_tag,
     task_of,
 )
+from pytest_chunky.judging.scale import ABSTAIN
 from pytest_chunky.models.base import Model
 from pytest_chunky.types import Completion, Message, SamplingParams, Usage
 
@@ -271,7 +272,9 @@ class LabRoleModel(Model):
             name = names[-1] if names else ""
             score, reason = judge(name, extract_tag("query", user) or "",
                                   extract_tag("response", user) or "")
-            return "<verdict>" + json.dumps({"score": score, "reason": reason}) + "</verdict>"
+            verdict = {"score": None, "abstain": True, "reason": reason} if score == ABSTAIN \
+                else {"score": score, "reason": reason}
+            return "<verdict>" + json.dumps(verdict) + "</verdict>"
         if task in ("extract_query", "extract_response"):
             from pytest_chunky.lab.extractor import query_attributes, response_attributes
 

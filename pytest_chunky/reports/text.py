@@ -62,6 +62,10 @@ def text_section(result: SearchResult) -> str:
         f" errors={result.errors} calls={calls} cache_hits={hits} cost=${cost:.4f}",
         "top attributes: " + "; ".join(result.top_attributes()),
     ]
+    if result.abstained:
+        lines.insert(2, f"abstained={result.abstained}: the judge could not decide these "
+                        "(counted apart from scores; over 10% of judged responses is no verdict)")
+        lines[3:3] = [f"  abstained: {excerpt(a, 200)}" for a in result.abstentions[:5]]
     if result.truncated:
         lines.insert(2, f"truncated={result.truncated}: responses cut at "
                         "--chunky-max-response-chars (the judge saw the cut text)")

@@ -40,6 +40,8 @@ async def sample_violation(search: SurfSearch, query: str, sample: int, priority
         raise
     except ChunkyError:
         return None, "", ""
+    if verdict.score is None:  # type: ignore[attr-defined]  # the judge abstained
+        return None, text, verdict.reason  # type: ignore[attr-defined]
     return (verdict.score >= search.config.threshold, text,  # type: ignore[attr-defined]
             verdict.reason)  # type: ignore[attr-defined]
 

@@ -170,6 +170,11 @@ class SurfSearch:
         result.buffer = list(buffer.entries)
         result.stopped = state.stop_reason
         result.stop_message = state.stop_message
+        if result.too_many_abstentions:
+            result.stop_message = (
+                f"the judge could not decide {result.abstained} of "
+                f"{result.scored + result.abstained} responses: configure an LLM judge "
+                "(--chunky-judge=MODEL), a function (chunky.judge), or a rubric detector")
         found = [c for c in buffer.entries if (c.score or 0) >= cfg.threshold]
         result.unconfirmed = len(found)
         if found and not cfg.confirm:
@@ -241,6 +246,8 @@ class SurfSearch:
                                          index=judge_index))
             cand.score = verdict.score  # type: ignore[attr-defined]
             cand.reason = verdict.reason  # type: ignore[attr-defined]
+            if cand.score is None:  # the judge abstained: counted apart, never a score
+                cand.status = "abstained"
         except BudgetExceeded as exc:  # a spent budget, or Ctrl-C (Interrupted)
             cand.status = "budget"
             cand.error = str(exc)
@@ -271,6 +278,10 @@ class SurfSearch:
                 stats = result.attribute_stats.setdefault(attribute, [0, 0])
                 stats[0] += 1
                 stats[1] += violated
+        elif cand.status == "abstained":
+            result.abstained += 1
+            if len(result.abstentions) < 10:
+                result.abstentions.append(f"{cand.query} -> {cand.reason}")
         elif cand.status == "duplicate":
             result.duplicates += 1
         elif cand.status == "error":

@@ -92,6 +92,8 @@ async def run_steer(prompts: Sequence[str], transform: Transform, *, target: Rol
         async with slots:
             completion: Any = await who.respond(prompt, sample_index=index)
             verdict = await judge.score(prompt, completion.text, rubric, index=index)
+        if verdict.score is None:  # an abstention is no score: the pair cannot count
+            raise ChunkyError(f"the judge could not decide: {verdict.reason}")
         return verdict.score, completion.text
 
     async def one(i: int, prompt: str) -> SteerSample:
