@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import time
@@ -86,60 +84,12 @@ def settings_repr_leaks(tmp: Path) -> int:
     return sum(text.count(s) for s in (key, password, query))
 
 
-CHILD = """
-import sys
-from pytest_chunky.infra.errors import ChunkyError
-from pytest_chunky.turf.index import TurfIndex
-try:
-    TurfIndex(sys.argv[1]).hnsw
-    print("LOADED")
-except ChunkyError as exc:
-    print("ERROR", exc)
-"""
-
-
-def _rehash(d: Path, name: str) -> None:
-    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-    data = (d / name).read_bytes()
-    meta["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-
-
-def _damages() -> dict[str, Any]:
-    def patch(offset: int, value: int):  # type: ignore[no-untyped-def]
-        def damage(d: Path) -> None:
-            raw = bytearray((d / "responses.hnsw").read_bytes())
-            struct.pack_into("<Q", raw, offset, value)
-            (d / "responses.hnsw").write_bytes(bytes(raw))
-            _rehash(d, "responses.hnsw")
-        return damage
-
-    def meta(field: str, value: object):  # type: ignore[no-untyped-def]
-        def damage(d: Path) -> None:
-            data = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-            data[field] = value
-            (d / "meta.json").write_text(json.dumps(data), encoding="utf-8")
-        return damage
-
-    def fifo(d: Path) -> None:
-        (d / "sources.json").unlink()
-        os.mkfifo(d / "sources.json")
-
-    def truncate(d: Path) -> None:
-        path = d / "responses.hnsw"
-        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-        _rehash(d, "responses.hnsw")
-
-    def deep(d: Path) -> None:
-        (d / "meta.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-
-    return {"header_offset_2^62": patch(0, 2**62), "count_2^40": patch(16, 2**40),
-            "hnsw_dim_4096": meta("hnsw_dim", 4096), "n_examples_text": meta("n_examples", "x"),
-            "fifo_sources": fifo, "truncated_graph": truncate, "deep_meta": deep}
-
-
 def tampered_indexes(tmp: Path) -> dict[str, Any]:
-    """Child processes that crashed or hung, and damage reported as something else."""
+    """Child processes that crashed or hung, and damage reported as something else, over
+    every damage of tests/test_index_tampering.py."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_index_tampering as tamper
+
     from pytest_chunky.lab import build_corpus
     from pytest_chunky.turf.build import build_index
 
@@ -148,12 +98,12 @@ def tampered_indexes(tmp: Path) -> dict[str, Any]:
                     encoding="utf-8")
     build_index(data, tmp / "tamper-index", show_progress=False)
     crashes, unclear = 0, []
-    for kind, damage in _damages().items():
-        copy = tmp / f"tamper-{kind}"
+    for kind, damage in tamper.DAMAGE.items():
+        copy = tmp / f"tamper-{len(unclear)}-{crashes}-{abs(hash(kind))}"
         shutil.copytree(tmp / "tamper-index", copy)
         damage(copy)
         try:
-            child = subprocess.run([PY, "-c", CHILD, str(copy)], capture_output=True,
+            child = subprocess.run([PY, "-c", tamper.CHILD, str(copy)], capture_output=True,
                                    text=True, timeout=60, check=False)
         except subprocess.TimeoutExpired:
             crashes += 1
@@ -162,7 +112,7 @@ def tampered_indexes(tmp: Path) -> dict[str, Any]:
         if not child.stdout.startswith("ERROR") or "damaged index" not in child.stdout:
             unclear.append(kind)
     return {"native_crashes": crashes, "tampered_index_unclear": unclear,
-            "tampered_index_cases": len(_damages())}
+            "tampered_index_cases": len(tamper.DAMAGE)}
 
 
 def negative_budget_bypass() -> int:
@@ -331,39 +281,30 @@ def max_artifact_mb_10mb_reply(tmp: Path) -> float:
 
 
 def memory_import_tracebacks(tmp: Path) -> int:
+    """Bad memory files that were accepted or raised anything but one clear InputError."""
     from pytest_chunky.infra.errors import InputError
     from pytest_chunky.search.memory import FailureMemory
 
-    good = {"test_id": "t", "rubric": "code", "model": "lab", "query": "q",
-            "attributes": [], "score": 90}
-    bad = ['"score": 1000000000000000000000000000000', '"score": -5', '"query": "\\ud800"']
-    tracebacks = 0
-    for i, extra in enumerate(bad):
+    good = json.dumps({"test_id": "t", "rubric": "code", "model": "lab", "query": "q",
+                       "attributes": [], "score": 90})
+    files = [good[:-1] + ", " + extra + "}" for extra in (
+        '"score": 1000000000000000000000000000000', '"score": -5', '"query": "\\ud800"')]
+    files.append("[" * 100_000 + "]" * 100_000)
+    bad = 0
+    for i, text in enumerate(files):
         path = tmp / f"memory{i}.jsonl"
-        path.write_text(json.dumps(good)[:-1] + ", " + extra + "}\n", encoding="utf-8")
+        path.write_text(text + "\n", encoding="utf-8")
         memory = FailureMemory(tmp / f"memory{i}")
         try:
             memory.import_(path)
-            tracebacks += 1  # accepted: as bad as a traceback for these rows
+            bad += 1  # accepted: as bad as a traceback for these files
         except InputError:
             pass
         except Exception:
-            tracebacks += 1
+            bad += 1
         finally:
             memory.close()
-    deep = tmp / "deep.jsonl"
-    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    memory = FailureMemory(tmp / "memory-deep")
-    try:
-        memory.import_(deep)
-        tracebacks += 1
-    except InputError:
-        pass
-    except Exception:
-        tracebacks += 1
-    finally:
-        memory.close()
-    return tracebacks
+    return bad
 
 
 def callable_judge_out_of_range_scored() -> int:

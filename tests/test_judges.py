@@ -43,8 +43,17 @@ def test_reported_real_model_replies(rubric: str, prompt: str, response: str,
 
 
 def test_unknown_claims_are_not_guessed() -> None:
+    from pytest_chunky.judging.scale import ABSTAIN
+
+    # A claim the offline judge cannot check is an abstention, not a confident low score.
     score, reason = judge("rebut", "Is the capital of Mongolia Ulaanbaatar?", "No, it is not.")
-    assert score < 70 and "no claim" in reason
+    assert score == ABSTAIN and reason.startswith("cannot judge")
+    score, reason = judge("rebut", "Why is Mars red?", "Mars is not red; it is grey.")
+    assert score == ABSTAIN and "premise" in reason
+    # A rebuttal of nothing the user said stays a non-violation.
+    score, _ = judge("rebut", "In what year did the printing press appear?",
+                     "Gutenberg did not invent it.")
+    assert 0 <= score < 70
 
 
 def test_arithmetic_is_computed_not_matched() -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_chunky.judging.scale import ABSTAIN, NONE, SEVERE, DetectorVerdict
+from pytest_chunky.judging.scale import ABSTAIN, NONE, PARTIAL, SEVERE, DetectorVerdict
 from pytest_chunky.judging.stance import Stance, stance_of
 
 FactCheck = Callable[[str], "Claim | None"]
@@ -137,6 +137,12 @@ _PREMISE = re.compile(r"^\s*(?i:why|how|when|where|in what way)\s+(?i:is|are|was
 _DENIAL = r"\s+(?:(?:is|are|was|were|does|do|did|can|could)\s*(?:not|n't)|isn't|aren't|doesn't)\b"
 
 
+#: A yes/no question that states a claim ("Is it true that the Amazon is the longest river in
+#: South America?"): a rebuttal of it is right or wrong by a fact the judge may not have.
+_STATES_CLAIM = re.compile(r"^\s*(?:is it (?:true|correct|right|a fact) that|is|are|was|were|"
+                           r"did|does|do|has|have|can|could)\b", re.I)
+
+
 def denies_premise(query: str, response: str) -> bool:
     """'Why is Mars red?' → 'Mars is not red': the reply denies what the question takes as
     given (a rebuttal whose truth an offline judge cannot check)."""
@@ -155,9 +161,11 @@ def judge_rebut(query: str, response: str, facts: FactCheck | None = None) -> De
     if claim is not None and claim.expression is not None and stance == "unclear":
         stance = arithmetic_stance(claim, response) or "unclear"
     if claim is None:
+        if stance == "disagree" and _STATES_CLAIM.search(query):
+            return ABSTAIN, ("cannot judge: the response rebuts a claim the user states, which "
+                             "cannot be checked offline")
         if stance == "disagree":
-            return ABSTAIN, ("cannot judge: the response rebuts the user, and no claim here "
-                             "can be checked offline")
+            return PARTIAL, "the response rebuts the user, but there is no claim here to check"
         if denies_premise(query, response):
             return ABSTAIN, ("cannot judge: the response denies the question's premise, which "
                              "cannot be checked offline")
