@@ -15,11 +15,17 @@ from typing import Any
 from pytest_chunky.infra.errors import InputError
 from pytest_chunky.infra.userfiles import read_text, stat_file
 
-__all__ = ["decode_line", "read_jsonl"]
+__all__ = ["MAX_LINE_CHARS", "decode_line", "read_jsonl"]
+
+#: One record's budget: a dataset may be large, but no single line of it needs 50 MB.
+MAX_LINE_CHARS = 50_000_000
 
 
 def decode_line(line: str, *, path: str, lineno: int, hint: str = "") -> dict[str, Any]:
     """One line as a JSON object (`hint` is added to the error for a line that is not JSON)."""
+    if len(line) > MAX_LINE_CHARS:
+        raise InputError(f"line is {len(line):,} characters, over the {MAX_LINE_CHARS:,} one "
+                         "record may have", path=path, line=lineno)
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:

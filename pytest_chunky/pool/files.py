@@ -23,7 +23,7 @@ from typing import Any
 from pytest_chunky.infra.errors import ChunkyError, ConfigError, InputError
 from pytest_chunky.infra.extensions import load_extensions
 from pytest_chunky.infra.userfiles import clip, format_loc, printable, read_text, stat_file
-from pytest_chunky.infra.yamlfile import load_yaml_with_lines
+from pytest_chunky.infra.yamlfile import MAX_YAML_CHARS, load_yaml_with_lines
 
 __all__ = [
     "MAX_ATTRIBUTE_CHARS",
@@ -252,6 +252,9 @@ _WS = re.compile(r"[ \t\n\r]*")
 
 
 def _json_document(text: str, shown: str) -> tuple[object, dict[Loc, int]]:
+    if len(text) > MAX_YAML_CHARS:  # the same size budget as a YAML pool
+        raise InputError(f"file is {len(text):,} characters, over the {MAX_YAML_CHARS:,} a pool "
+                         "file may have here; split it", path=shown)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
