@@ -136,3 +136,17 @@ def test_an_intact_index_loads(index_dir: Path) -> None:
     child = subprocess.run([sys.executable, "-c", CHILD, str(index_dir)], capture_output=True,
                            text=True, timeout=120, check=False)
     assert child.stdout.strip() == "LOADED", child.stderr[-500:]
+
+
+def test_the_build_caches_inside_an_index_may_change(index_dir: Path, tmp_path: Path) -> None:
+    # The build keeps its working caches in DIR/cache (later builds and LLM attributions write
+    # to them): they are not index content, so writing there damages nothing.
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    meta = _meta(copy)
+    assert meta["files"] and not any(name.startswith("cache/") for name in meta["files"])
+    (copy / "cache").mkdir(exist_ok=True)
+    (copy / "cache" / "responses.sqlite").write_bytes(b"grown since the build")
+    child = subprocess.run([sys.executable, "-c", CHILD, str(copy)], capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert child.stdout.strip() == "LOADED", child.stdout + child.stderr[-300:]

@@ -58,12 +58,19 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+#: Not the index's content: the build's working caches (attributes, embeddings, responses),
+#: which later builds and attributions keep writing to, and a batch run's state file.
+_MUTABLE = ("cache/",)
+_MUTABLE_FILES = (META, "batches.json")  # turf.prefill.STATE_FILE
+
+
 def file_table(directory: Path) -> dict[str, dict[str, Any]]:
-    """{relative path: {size, sha256}} of every file of an index but its metadata."""
+    """{relative path: {size, sha256}} of every file an index is read from."""
     table: dict[str, dict[str, Any]] = {}
     for path in sorted(directory.rglob("*")):
         name = path.relative_to(directory).as_posix()
-        if path.is_file() and name != META and not name.endswith(".tmp"):
+        if (path.is_file() and name not in _MUTABLE_FILES and not name.startswith(_MUTABLE)
+                and not name.endswith(".tmp")):
             table[name] = {"size": path.stat().st_size, "sha256": _digest(path)}
     return table
 
