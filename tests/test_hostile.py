@@ -176,10 +176,10 @@ def test_a_full_disk_costs_the_run_log_not_the_gate() -> None:
     full = Path("/dev/full")  # every write fails with ENOSPC
     if not full.exists():
         pytest.skip("no /dev/full here")
-    with pytest.warns(ChunkyWarning, match=r"/dev/full: cannot write the run log \(No space"):
-        with RunLog(full) as log:
-            log.write('{"candidate": 1}\n')
-            log.write('{"candidate": 2}\n')  # after the first failure: nothing, no second warning
+    with (pytest.warns(ChunkyWarning, match=r"/dev/full: cannot write the run log \(No space"),
+          RunLog(full) as log):
+        log.write('{"candidate": 1}\n')
+        log.write('{"candidate": 2}\n')  # after the first failure: nothing, no second warning
     assert log.failed is not None
 
 
