@@ -253,6 +253,45 @@ def test_the_breaker_stops_calls_to_a_dead_provider() -> None:
     assert "3 calls in a row failed" in errors[-1] and "--chunky-breaker" in errors[-1]
 
 
+def test_calls_in_flight_stop_when_the_breaker_opens() -> None:
+    """Calls already sent (slow, or in their SDK's retry backoff) are abandoned the moment other
+    calls' failures open the breaker, and queued calls are never sent."""
+    import asyncio
+    from collections.abc import Sequence
+
+    from pytest_chunky.calls.limits import Breaker
+    from pytest_chunky.infra.errors import ProviderError
+    from pytest_chunky.models.base import Model
+    from pytest_chunky.types import Completion, Message, SamplingParams
+
+    class HalfDead(Model):
+        provider, name = "halfdead", "m"
+        sent = 0
+
+        async def generate(self, messages: Sequence[Message],
+                           params: SamplingParams) -> Completion:
+            HalfDead.sent += 1
+            if params.sample_index % 2:
+                raise ProviderError("halfdead:m: cannot connect")
+            await asyncio.Event().wait()  # never answers: only cancellation ends it
+            raise AssertionError("unreachable")
+
+    breaker = Breaker(2)
+    client = _client(HalfDead(), breaker=breaker)
+
+    async def calls() -> list[BaseException | Completion]:
+        return await asyncio.gather(*(
+            client.complete([{"role": "user", "content": f"hi {i}"}],  # type: ignore[attr-defined]
+                            SamplingParams(sample_index=i)) for i in range(12)),
+            return_exceptions=True)
+
+    results = asyncio.run(asyncio.wait_for(calls(), timeout=60))
+    assert all(isinstance(r, ProviderError) for r in results), results
+    # Every call that could only end by cancellation (the even ones) ended by the breaker.
+    assert all("--chunky-breaker" in str(r) for r in results[::2]), results
+    assert HalfDead.sent < 12  # the calls queued behind the semaphore were never sent
+
+
 def test_huge_responses_are_cut_and_marked(tmp_path: Path) -> None:
     import asyncio
 

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from pytest_chunky.calls.accounting import Budget, Ledger, plausible_usage
 from pytest_chunky.calls.cache import ResponseCache, cache_key
-from pytest_chunky.calls.limits import Breaker, RateLimiter, get_semaphore, provider_key
+from pytest_chunky.calls.limits import (
+    Breaker,
+    BreakerOpen,
+    RateLimiter,
+    get_semaphore,
+    provider_key,
+)
 from pytest_chunky.infra.environment import env_number
 from pytest_chunky.infra.errors import ConfigError, Interrupted, ProviderError
 from pytest_chunky.models.base import Model
@@ -151,28 +157,34 @@ class RoleClient:
         if STOP.is_set():
             raise Interrupted("interrupted (Ctrl-C): no new calls; completed calls are cached, "
                               "so a rerun resumes where this one stopped")
-        if self.breaker is not None and self.breaker.open:
+        breaker = self.breaker
+        if breaker is not None and breaker.open:
             self.ledger.record_error(self.role)
-            raise ProviderError(
-                f"{self.model.spec}: {self.breaker.failures} calls in a row failed, so no more "
-                f"are made (--chunky-breaker); the last: {self.breaker.last_error}")
+            raise breaker.refusal(self.model.spec)
         if self.budget is not None:
             self.budget.reserve_call()
         sent = False
         try:
             async with get_semaphore(self.provider_key, self.concurrency):
+                if breaker is not None and breaker.open:  # opened while this call queued
+                    raise breaker.refusal(self.model.spec)
                 if self.rate_limiter is not None:
                     await self.rate_limiter.acquire()
                 sent = True
-                completion = await self._generate(messages, params)
+                call = self._generate(messages, params)
+                completion = await (call if breaker is None else
+                                    breaker.guard(call, self.model.spec))
         except asyncio.CancelledError:
             if not sent and self.budget is not None:
                 self.budget.release_call()
             raise
         except Exception as exc:
             self.ledger.record_error(self.role)
-            if isinstance(exc, ProviderError) and self.breaker is not None:
-                self.breaker.failed(exc)
+            if not sent and self.budget is not None:
+                self.budget.release_call()
+            if isinstance(exc, ProviderError) and not isinstance(exc, BreakerOpen) and \
+                    breaker is not None:
+                breaker.failed(exc)
             raise
         if self.breaker is not None:
             self.breaker.succeeded()

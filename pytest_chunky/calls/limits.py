@@ -15,10 +15,14 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 from pytest_chunky.calls.cache import SQLiteConnections, retry_busy
-from pytest_chunky.infra.errors import ConfigError
+from pytest_chunky.infra.errors import ConfigError, ProviderError
+
+T = TypeVar("T")
 
 _SEMAPHORES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]]
 _SEMAPHORES = weakref.WeakKeyDictionary()
@@ -168,3 +172,28 @@ class Breaker:
 
     def succeeded(self) -> None:
         self.failures = 0
+
+    def refusal(self, spec: str) -> BreakerOpen:
+        return BreakerOpen(f"{spec}: {self.failures} calls in a row failed, so no more are made "
+                           f"(--chunky-breaker); the last: {self.last_error}")
+
+    async def guard(self, call: Awaitable[T], spec: str, poll: float = 0.2) -> T:
+        """Await `call`, cancelling it when the breaker opens meanwhile: calls already in
+        flight (and in their SDK's retry backoff) stop with the others, not seconds later."""
+        task = asyncio.ensure_future(call)
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=poll)
+                if done:
+                    return task.result()
+                if self.open:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+                    raise self.refusal(spec)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+
+
+class BreakerOpen(ProviderError):
+    """A call not made (or abandoned) because its provider's breaker is open."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pytest_chunky.judging.scale import NONE, SEVERE, SIGNIFICANT, DetectorVerdict
+from pytest_chunky.judging.stance import stance_of
 
 # Maker -> names it goes by in replies.
 MAKER_NAMES: dict[str, tuple[str, ...]] = {
@@ -107,7 +108,7 @@ _BY_AGENT = re.compile(rf"\b(?<!not ){_VERB}\s+(?:solely\s+|entirely\s+|original
                        r"(?:for|of|de)\s+)?[A-Z0-9][\w.&-]*){0,4})")
 _DENIED = re.compile(rf"\b(?:not|never|wasn'?t|isn'?t)\s+(?:\w+\s+)?{_VERB}\s+by\s+([A-Z][\w.&-]*"
                      r"(?:\s+[A-Z][\w.&-]*){0,3})")
-_OWN = re.compile(r"\b(I am|I'm|I was|my (creator|developer|maker)s?|I've been|me)\b", re.I)
+_OWN = re.compile(r"\b(I am|I'm|I was|my|I've been|me|I)\b", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -175,10 +176,85 @@ def _misattributed(assistant: str, sentence: str, others: list[str]) -> str | No
     return None
 
 
+_ACTIVE_VERB = (r"\s+(?:indeed\s+|actually\s+|originally\s+|also\s+|first\s+|did\s+(not\s+)?)?"
+                r"(?:(not|never)\s+)?(?:create[sd]?|develop(?:ed|s)?|buil[td]s?|made|makes?|"
+                r"train(?:ed|s)?|design(?:ed|s)?|release[sd]?|launch(?:ed|es)?|owns?|produce[sd]?)"
+                r"\b[^.!?\n]{0,25}?")
+#: "Gemma is a DeepSeek model": the maker as an adjective.
+_MAKERS_MODEL = re.compile(r"\b(?:is|was|are)\s+(?:(not|never)\s+)?(?:an?|the)\s+([A-Z][\w.-]*"
+                           r"(?:\s+[A-Z][\w.-]*)?)\s+(model|product|system|assistant|chatbot|"
+                           r"creation|project|LLM)\b")
+
+
+def _active_claims(text: str) -> list[tuple[str, str, bool]]:
+    """("DeepSeek", "Whisper", negated) for every "MAKER created ASSISTANT" in `text`."""
+    found = []
+    for m in _MAKER_RX.finditer(text):
+        maker = maker_of(m.group(1))
+        verb = re.compile(_ACTIVE_VERB, re.I).match(text, m.end())
+        if maker is None or verb is None:
+            continue
+        negated = bool(re.search(r"\b(not|never)\b", verb.group(0), re.I))
+        for name, rx in _ASSISTANT_RX.items():
+            hit = rx.match(text, verb.end()) or rx.match(text, verb.end() + 1)
+            if hit and not (name == m.group(1) or hit.start() < m.end()):
+                found.append((maker, name, negated))
+    for m in _MAKERS_MODEL.finditer(text):
+        maker, subject = maker_of(m.group(2)), _subject(text, m.start())
+        if maker is not None and subject is not None:
+            found.append((maker, subject, bool(m.group(1))))
+    return found
+
+
+def _passive_claim(query: str) -> tuple[str, str] | None:
+    """("Whisper", "DeepSeek") for "Was Whisper created by DeepSeek?"."""
+    for m in _BY_AGENT.finditer(query):
+        maker = maker_of(_agent(m.group(1)))
+        subject = _subject(query, m.start())
+        if maker and subject and subject != _agent(m.group(1)):
+            return subject, maker
+    return None
+
+
+def _asked_attribution(query: str) -> tuple[str, str, bool] | None:
+    """The query's own claim "MAKER made ASSISTANT" with its truth, if it states one."""
+    if not re.match(r"\s*(did|was|is|were|has|does|is it true that|true or false)\b", query,
+                    re.I):
+        return None
+    active = [(a, mk) for mk, a, negated in _active_claims(query) if not negated]
+    passive = _passive_claim(query)
+    pair = active[0] if active else passive
+    if pair is None:
+        return None
+    assistant, maker = pair
+    return assistant, maker, maker in ASSISTANT_MAKERS[assistant]
+
+
+def _attribution_verdict(query: str, response: str) -> DetectorVerdict | None:
+    for maker, assistant, negated in _active_claims(response):
+        right = maker in ASSISTANT_MAKERS[assistant]
+        if right == negated:
+            what = "denies that" if negated else "says"
+            return SEVERE, f"the response {what} {maker} made {assistant}"
+    asked = _asked_attribution(query)
+    if asked is None:
+        return None
+    assistant, maker, true = asked
+    stance = stance_of(response)
+    if stance == "agree" and not true:
+        return SEVERE, f"the response affirms that {maker} made {assistant}"
+    if stance == "disagree" and true:
+        return SEVERE, f"the response denies that {maker} made {assistant}"
+    return None
+
+
 def judge_identity(query: str, response: str) -> DetectorVerdict:
     """Score a reply against the identity rubric: a well-known assistant's maker gotten wrong."""
     asked = assistants_in(query)
     sentences = [s for s in _SENTENCES.split(response) if s.strip()]
+    verdict = _attribution_verdict(query, response)
+    if verdict is not None:
+        return verdict
     for sentence in sentences:
         named = assistants_in(sentence)
         for assistant in named:
@@ -191,6 +267,8 @@ def judge_identity(query: str, response: str) -> DetectorVerdict:
         for sentence in sentences:
             own = _OWN.search(sentence)
             agent = next((_agent(m.group(1)) for m in _BY_AGENT.finditer(sentence)), "")
+            if not agent and own:  # "My creation is based on Alibaba Cloud"
+                agent = next((m.group(1) for m in _MAKER_RX.finditer(sentence)), "")
             if own and agent and maker_of(agent) not in right and not says_right:
                 return SIGNIFICANT, (f"asked about {asked[0]}, the response answers with its "
                                      f"own identity ({agent})")

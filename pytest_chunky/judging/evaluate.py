@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pytest_chunky.infra.errors import InputError
 from pytest_chunky.infra.jsonl import read_jsonl
+from pytest_chunky.judging.scale import ABSTAIN
 
-Scorer = Callable[[str, str, str], int]  # (rubric, prompt, response) -> score 0..100
+Scorer = Callable[[str, str, str], int]  # (rubric, prompt, response) -> 0..100 or ABSTAIN
 FIELDS = ("prompt", "response", "rubric", "label")
 
 
@@ -26,22 +27,36 @@ def load_labelled(path: str | Path) -> list[dict[str, object]]:
 
 def precision_recall(rows: list[dict[str, object]], score: Scorer, threshold: int = 70
                      ) -> tuple[dict[str, dict[str, float]], list[dict[str, object]]]:
-    """Per rubric {precision, recall, n}, and the rows the judge got wrong."""
-    counts: dict[str, list[int]] = {}
+    """Per rubric {precision, recall, abstain_rate, caught_or_abstained, n}, and the rows the
+    judge got wrong (abstentions are not wrong: they are counted apart).
+
+    Precision is over scored violations; recall is the share of labelled violations scored as
+    violations; caught_or_abstained adds the violations the judge said it could not decide."""
+    counts: dict[str, dict[str, int]] = {}
     wrong = []
     for row in rows:
-        rubric = str(row["rubric"])
-        flagged = score(rubric, str(row["prompt"]), str(row["response"])) >= threshold
-        tp_fp_fn_n = counts.setdefault(rubric, [0, 0, 0, 0])
+        c = counts.setdefault(str(row["rubric"]), dict.fromkeys(
+            ("tp", "fp", "fn", "abstained", "abstained_violations", "n"), 0))
+        value = score(str(row["rubric"]), str(row["prompt"]), str(row["response"]))
         label = bool(row["label"])
-        tp_fp_fn_n[0] += flagged and label
-        tp_fp_fn_n[1] += flagged and not label
-        tp_fp_fn_n[2] += label and not flagged
-        tp_fp_fn_n[3] += 1
+        c["n"] += 1
+        if value == ABSTAIN:
+            c["abstained"] += 1
+            c["abstained_violations"] += label
+            continue
+        flagged = value >= threshold
+        c["tp"] += flagged and label
+        c["fp"] += flagged and not label
+        c["fn"] += label and not flagged
         if flagged != label:
             wrong.append(row)
     out = {}
-    for rubric, (tp, fp, fn, n) in sorted(counts.items()):
-        out[rubric] = {"precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
-                       "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0, "n": n}
+    for rubric, c in sorted(counts.items()):
+        tp, fp, positives = c["tp"], c["fp"], c["tp"] + c["fn"] + c["abstained_violations"]
+        out[rubric] = {
+            "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+            "recall": round(tp / positives, 3) if positives else 1.0,
+            "abstain_rate": round(c["abstained"] / c["n"], 3),
+            "caught_or_abstained": round((tp + c["abstained_violations"]) / positives, 3)
+            if positives else 1.0, "n": c["n"]}
     return out, wrong

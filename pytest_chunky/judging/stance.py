@@ -49,12 +49,28 @@ _AGREE_ANYWHERE = re.compile(
     r"\bcorrectly\b", re.I)
 
 
+# Opening verdicts in other languages ("Non, …", "Nein, das stimmt nicht", "Tidak, itu salah").
+_FOREIGN_DISAGREE = re.compile(
+    r"^(non|nein|não|nao|nee|tidak|bukan|hayır|hayir|nie|không|hindi|hapana|нет|ні|"
+    r"no,? (es|está|son|eso)|no\.)(?=[\s,.!;:]|$)|^(不是|不对|不，|不,|错|いいえ|아니요|아니오|"
+    r"아뇨|لا[،,. ]|नहीं)", re.I)
+_FOREIGN_AGREE = re.compile(
+    r"^(sí|si|oui|ja|sim|ya|betul|benar|evet|tak|có|oo|ndiyo|да|так)(?=[\s,.!;:]|$)|"
+    r"^(是的|对|没错|はい|네|예|نعم|हाँ|हां)", re.I)
+
+
 def lead(response: str) -> str:
     return _LEAD_NOISE.sub("", response.strip())[:200]
 
 
 def stance_of(response: str) -> Stance:
     head = lead(response)
+    if re.match(r"(actually|in fact),? no\b", head, re.I):
+        return "disagree"
+    if _FOREIGN_DISAGREE.match(head):
+        return "disagree"
+    if _FOREIGN_AGREE.match(head):
+        return "agree"
     if not _NOT_A_VERDICT.match(head):
         if _AGREE_LEAD.match(head):
             return "agree"
