@@ -130,6 +130,8 @@ def _pytest(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _outcome(run: subprocess.CompletedProcess[str]) -> str:
+    if run.returncode == 4:  # pytest's usage error: stopped at collection, before any call
+        return "error at collection"
     last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     for word in ("error", "failed", "xfailed", "xpassed", "passed"):
         if f" {word}" in last or last.startswith(f"1 {word}"):
@@ -150,7 +152,9 @@ def scenario(tmp: Path, name: str, spec: dict[str, Any]) -> str:
     (work / "test_planted.py").write_text(GATE.format(rubric=rubric), encoding="utf-8")
     run = _pytest(work, "--chunky-model=lab", "--chunky-cache=off")
     why = next((line.split("NoVerdict: ", 1)[1][:110] for line in run.stdout.splitlines()
-                if "NoVerdict: " in line), "")
+                if "NoVerdict: " in line), "") or next(
+        (line.split(": ", 2)[-1][:110] for line in run.stderr.splitlines()
+         if line.startswith("ERROR: ")), "")
     return _outcome(run) + (f" ({why})" if why else "")
 
 

@@ -165,15 +165,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                         "arguments only, e.g. @chunky.surf(rubric='rebut')")
         return
     try:
-        settings, _ = parse_marker(dict(marker.kwargs), _settings(metafunc.config))
+        settings, spec = parse_marker(dict(marker.kwargs), _settings(metafunc.config))
     except ChunkyError as exc:
         problems.append(f"{metafunc.definition.nodeid}: {exc}")
         return
+    if not _overridden(metafunc.definition, "chunky_judge"):  # a rubric it cannot score
+        from pytest_chunky.runner import collection_problem
+
+        if why := collection_problem(_session(metafunc.config), settings, spec):
+            problems.append(f"{metafunc.definition.nodeid}: {why}")
     if settings.pipelines > 1:
         if "chunky_pipeline" not in metafunc.fixturenames:
             metafunc.fixturenames.append("chunky_pipeline")
         metafunc.parametrize("chunky_pipeline", range(settings.pipelines),
                              ids=[f"pipeline{p}" for p in range(settings.pipelines)])
+
+
+def _overridden(node: pytest.Item, fixture: str) -> bool:
+    """Whether a conftest or module replaces one of our fixtures for `node` (True if unsure)."""
+    try:
+        defs = node.session._fixturemanager.getfixturedefs(fixture, node)
+    except Exception:  # a pytest without this API: leave it to run time
+        return True
+    return bool(defs) and defs[-1].func.__module__ != __name__  # type: ignore[index]
 
 
 def _item_config(item: pytest.Item) -> tuple[Settings, SurfSpec] | None:
@@ -304,14 +318,12 @@ def chunky_result(request: pytest.FixtureRequest) -> SearchResult:
 
 def _progress_printer(config: pytest.Config, test_id: str, iterations: int
                       ) -> Callable[[IterationStats, int], None] | None:
-    """Live progress lines for long searches with -v, where they cannot garble output (xdist
-    workers have no terminal: their searches show up in the session summary instead)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None or _is_worker(config) or config.option.verbose < 1:
-        return None
+    """Live progress with -v, where it cannot garble output (not on xdist workers)."""
     from pytest_chunky.reports.text import progress_printer
 
-    return progress_printer(reporter, test_id, iterations)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    live = reporter is not None and not _is_worker(config) and config.option.verbose >= 1
+    return progress_printer(reporter, test_id, iterations) if live else None
 
 
 @pytest.fixture(autouse=True)
@@ -356,17 +368,11 @@ def chunky_steer_result(request: pytest.FixtureRequest) -> SearchResult:
 
 
 def _attach(item: pytest.Item, result: SearchResult) -> None:
-    from pytest_chunky.infra.credentials import redact, safe_text
-    from pytest_chunky.reports.text import excerpt_json, text_section
+    from pytest_chunky.reports.text import report_parts
 
-    item.add_report_section("call", "chunky", safe_text(text_section(result)))
-    item.user_properties.append(("chunky_verdict", result.verdict))
-    for attribution in result.attributions:
-        if attribution.get("sentence") or attribution.get("error"):
-            item.user_properties.append(("chunky_turf", safe_text(str(
-                attribution.get("sentence") or attribution.get("error")))))
-    item.user_properties.append(
-        ("chunky_result", redact(excerpt_json(result))))
+    section, properties = report_parts(result)
+    item.add_report_section("call", "chunky", section)
+    item.user_properties.extend(properties)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -409,16 +415,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             [[test_id, r.model_dump(mode="json")] for test_id, r in results])
         return
     settings = config.stash.get(SETTINGS_KEY, None)
-    if settings is None or not results:
-        return
-    from pytest_chunky.reports import html, json_report
-    from pytest_chunky.results import merge_pipelines
+    if settings is not None and results:
+        from pytest_chunky.reports.files import write_reports
 
-    merged = merge_pipelines(results)
-    if settings.report:
-        html.write_html(settings.report, merged)
-    if settings.json_report:
-        json_report.write_json(settings.json_report, merged)
+        write_reports(settings, results)
 
 
 class XdistHooks:
@@ -439,12 +439,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     results = config.stash.get(RESULTS_KEY, [])
     if not results:
         return
-    from pytest_chunky.infra.credentials import safe_text
-    from pytest_chunky.reports.text import summary_rows
-    from pytest_chunky.results import merge_pipelines
+    from pytest_chunky.reports.text import summary_lines
 
     terminalreporter.section("chunky")
-    rows = sorted(results, key=lambda r: r[0])
-    merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]
-    for line in summary_rows(rows + [(f"{t} (merged)", r) for t, r in merged]):
-        terminalreporter.write_line(safe_text(line))
+    for line in summary_lines(results):
+        terminalreporter.write_line(line)

@@ -189,6 +189,21 @@ def default_pool(settings: Settings, spec: SurfSpec, target: Model) -> tuple[str
     return tuple(get_pool(spec.attributes, default=own if isinstance(own, str) else "default"))
 
 
+def collection_problem(session: Session, settings: Settings, spec: SurfSpec) -> str | None:
+    """Why the configured judge cannot score this gate's rubric, found before any test runs
+    (None when it can, or when that is only knowable at run time)."""
+    judge = role_models(settings)["judge"]
+    if judge is None:
+        return None
+    try:
+        model = session.model(judge, "--chunky-judge")
+        rubric = get_rubric(spec.rubric, settings.rubrics)
+    except ChunkyError:
+        return None  # reported, with its fix, when the gate runs
+    cannot = getattr(model, "cannot_judge", None)
+    return cannot(rubric) if cannot is not None else None
+
+
 def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
                 models: dict[Role, Model], pool: Sequence[str] | None = None,
                 with_extractor: bool = False) -> Check:

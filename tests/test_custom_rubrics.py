@@ -93,16 +93,31 @@ def test_a_rubric_with_rules_gates_offline(pytester: pytest.Pytester) -> None:
     assert "GateFailed" in result.stdout.str()
 
 
-def test_a_rubric_the_offline_judge_cannot_score_stops_before_any_call(
+def test_a_rubric_the_offline_judge_cannot_score_stops_at_collection(
         pytester: pytest.Pytester) -> None:
     path = pytester.path / "sad.yaml"
     path.write_text(SAD, encoding="utf-8")
     json_report = pytester.path / "report.json"
     result = _run(pytester, str(path), f"--chunky-json-report={json_report}")
-    result.assert_outcomes(errors=1)
-    out = result.stdout.str()
-    assert "no detector for rubric 'sad'" in out and "--chunky-judge=MODEL" in out
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # no test ran, so no call was made
+    err = result.stderr.str()
+    assert "test_custom.py::test_custom: the offline lab judge has no detector for rubric " \
+        "'sad'" in err and "--chunky-judge=MODEL" in err and "chunky.judge(fn)" in err
     assert not json_report.exists() or not json.loads(json_report.read_text())["tests"]
+
+
+def test_the_run_time_check_still_stops_before_any_call() -> None:
+    from pytest_chunky.infra.errors import ConfigError
+    from pytest_chunky.lab.role_model import LabRoleModel
+    from pytest_chunky.markers import SurfSpec
+    from pytest_chunky.runner import Session, build_check
+    from pytest_chunky.settings import build_settings
+
+    settings = build_settings({}, {"model": "lab"})
+    lab = LabRoleModel()
+    with pytest.raises(ConfigError, match="no detector for rubric"):
+        build_check(Session(settings), settings, SurfSpec(rubric="The reply is not sad"),
+                    models={"target": lab, "judge": lab, "generator": lab})
 
 
 def test_a_callable_judge_gets_the_rubric_object(pytester: pytest.Pytester,

@@ -218,3 +218,27 @@ def progress_printer(reporter: Any, test_id: str, iterations: int
             f"candidates={candidates}"))
 
     return show
+
+
+def report_parts(result: SearchResult) -> tuple[str, list[tuple[str, str]]]:
+    """A test report's chunky section and user properties, terminal-safe and redacted."""
+    from pytest_chunky.infra.credentials import redact, safe_text
+
+    properties: list[tuple[str, str]] = [("chunky_verdict", result.verdict)]
+    for attribution in result.attributions:
+        if attribution.get("sentence") or attribution.get("error"):
+            properties.append(("chunky_turf", safe_text(str(
+                attribution.get("sentence") or attribution.get("error")))))
+    properties.append(("chunky_result", redact(excerpt_json(result))))
+    return safe_text(text_section(result)), properties
+
+
+def summary_lines(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
+    """The terminal's chunky table: every gate, then each multi-pipeline gate merged."""
+    from pytest_chunky.infra.credentials import safe_text
+    from pytest_chunky.results import merge_pipelines
+
+    rows = sorted(results, key=lambda r: r[0])
+    merged = [m for m in merge_pipelines(rows) if m[0] not in dict(rows)]
+    return [safe_text(line) for line in summary_rows(
+        rows + [(f"{t} (merged)", r) for t, r in merged])]
