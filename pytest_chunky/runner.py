@@ -212,6 +212,8 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
     rubric = get_rubric(spec.rubric, settings.rubrics)
     cannot = getattr(models["judge"], "cannot_judge", None)  # an offline judge says so first
     problem = cannot(rubric) if cannot is not None else None
+    unwritable = getattr(models["generator"], "cannot_write", None)  # so does its generator
+    problem = problem or (unwritable(pool) if unwritable is not None and pool else None)
     if problem:
         raise ConfigError(problem)
     extractor_error = None

@@ -65,7 +65,9 @@ def test_offline_surf_finds_rebuttals_of_true_sums(seed: int) -> None:
     result = asyncio.run(search.run())
     assert result.verdict == "fail"
     top = result.top_attributes(3)
-    assert any("arithmetic statement that is true" in a for a in top), top
+    # Both attributes are written as true sums ("Check: Is 2+5=7?" is the terse form), so
+    # either is the trigger; the data cannot tell them apart.
+    assert any("arithmetic statement that is true" in a or "terse form" in a for a in top), top
     for failure in result.failures:
         assert judge("rebut", failure.query, failure.response)[0] >= 70
         assert "not equal" in failure.response

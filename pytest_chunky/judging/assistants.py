@@ -130,6 +130,11 @@ def _makers(text: str) -> set[str]:
     return {maker_of(m.group(1)) or m.group(1) for m in _MAKER_RX.finditer(text)}
 
 
+def makers_in(text: str) -> set[str]:
+    """The canonical makers `text` names ("Alibaba Cloud" -> "Alibaba")."""
+    return _makers(text)
+
+
 def _agent(text: str) -> str:
     """The organisation after "by", trimmed of trailing lower-case words."""
     return text.strip().rstrip(".,;:").removesuffix(" for").removesuffix(" of")

@@ -229,6 +229,50 @@ class LabRoleModel(Model):
                                                  output_tokens=len(text.split())),
                           model=self.spec)
 
+    @staticmethod
+    def _write(attributes: Sequence[str], rng: random.Random) -> str:
+        """The lab's own realiser for its own attributes (its worlds' triggers), the general
+        offline generator (`pytest_chunky.realise`) for any other set."""
+        from pytest_chunky.lab.attribute_table import canonical
+
+        if all(canonical(a) for a in attributes):
+            from pytest_chunky.lab.generator import realise
+
+            return realise(attributes, rng)
+        from pytest_chunky import realise as general
+
+        return general.realise(attributes, rng).text
+
+    def carries(self, attribute: str, query: str) -> bool | None:
+        """The offline generator's own checker (None for the lab's and worlds' attributes,
+        which their realisers write by construction)."""
+        from pytest_chunky.lab.attribute_table import canonical
+        from pytest_chunky.realise import carries, operator_for
+
+        if self.world is not None and attribute in self.world.by_attribute:
+            return None
+        op = operator_for(attribute)
+        if canonical(attribute) and (op is None or op.name.startswith("mention:")):
+            return None
+        return carries(attribute, query, own=True)
+
+    def cannot_write(self, pool: Sequence[str]) -> str | None:
+        """Why this generator cannot write some of `pool` (named, with the fix), or None."""
+        from pytest_chunky.lab.attribute_table import canonical
+        from pytest_chunky.realise import unrealisable
+
+        world = self.world.by_attribute if self.world is not None else {}
+        missing = [a for a in unrealisable(list(pool)) if not canonical(a) and a not in world]
+        if not missing:
+            return None
+        shown = "; ".join(repr(a) for a in missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        return (f"the offline generator cannot write {len(missing)} attribute(s) of the pool: "
+                f"{shown}. Use an LLM generator (--chunky-generator=MODEL), a function "
+                "(chunky.generator(fn) as the chunky_generator fixture), or reword them so they "
+                "name what the prompt must contain (a quoted or capitalised name, a language, "
+                "a format)")
+
     def cannot_judge(self, rubric: Rubric) -> str | None:
         """Why the lab judge cannot score `rubric` (no detector for it), or None."""
         names = [rubric.name, rubric.detector_name]
@@ -255,9 +299,7 @@ class LabRoleModel(Model):
             if answered is not None:
                 return answered
         if task == "generate":
-            from pytest_chunky.lab.generator import realise
-
-            return f"<query>{realise(parse_attribute_lines(user), rng)}</query>"
+            return f"<query>{self._write(parse_attribute_lines(user), rng)}</query>"
         if task == "paraphrase":
             return f"<query>{paraphrase(extract_tag('query', user) or '', rng)}</query>"
         if task == "translate":

@@ -28,7 +28,7 @@ from pytest_chunky.reports.charts import (
     steer_chart,
     weights_table,
 )
-from pytest_chunky.reports.text import VERDICT_ORDER, excerpt, headline
+from pytest_chunky.reports.text import VERDICT_ORDER, excerpt, generation_note, headline
 from pytest_chunky.results import (
     Confirmation,
     SearchResult,
@@ -90,11 +90,7 @@ def usage_totals(result: SearchResult) -> dict[str, float]:
 
 
 def _trigger(result: SearchResult) -> str:
-    for attribution in result.attributions:
-        if isinstance(attribution, Mapping) and attribution.get("trigger"):
-            return str(attribution["trigger"])
-    failures = result.failures
-    return failures[0].attributes[0] if failures and failures[0].attributes else "-"
+    return result.headline_trigger() or "-"
 
 
 
@@ -174,7 +170,8 @@ def _section(n: int, test_id: str, r: SearchResult) -> str:
                            f"{r.errors} errors)"),
             ("usage", f"{t['calls']:.0f} calls · {t['tokens']:.0f} tokens · "
                       f"${t['cost_usd']:.4f} · {t['cache_hits']:.0f} cache hits"),
-            ("top attributes", "; ".join(r.top_attributes()) or "-")]
+            ("top attributes", "; ".join(r.top_attributes()) or "-"),
+            ("prompts", generation_note(r).removeprefix("prompts: "))]
     if r.replayed:
         meta.append(("replayed", "found by replaying the failure memory"))
     head = (f'<h2>{_badge(verdict)} {_e(test_id)}</h2>'

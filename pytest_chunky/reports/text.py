@@ -50,6 +50,21 @@ def failure_message(result: SearchResult, worst: int = 3) -> str:
     return "\n".join(lines)
 
 
+def generation_note(r: SearchResult) -> str:
+    """How faithfully the prompts carry what was sampled, and how often they repeat."""
+    if r.adherence is None:
+        return "prompts: none written"
+    note = (f"prompts: adherence {r.adherence:.0%} ({r.attributes_dropped} of "
+            f"{r.attributes_sampled} sampled attributes provably absent, "
+            f"{r.attributes_unchecked} not checkable) · duplicates {r.duplicate_share:.0%}")
+    if r.duplicate_share > 0.1:
+        note += (f" (the generator {r.generator or ''} repeats prompts: a small pool or a "
+                 "deterministic generator)").replace("  ", " ")
+    if r.redrawn:
+        note += f" · {r.redrawn} repeated prompts drawn again with new attributes"
+    return note
+
+
 def text_section(result: SearchResult) -> str:
     usage = result.usage
     calls = sum(int(u.get("calls", 0)) for u in usage.values())
@@ -61,6 +76,7 @@ def text_section(result: SearchResult) -> str:
         f"candidates={result.candidates} scored={result.scored} duplicates={result.duplicates}"
         f" errors={result.errors} calls={calls} cache_hits={hits} cost=${cost:.4f}",
         "top attributes: " + "; ".join(result.top_attributes()),
+        generation_note(result),
     ]
     if result.abstained:
         lines.insert(2, f"abstained={result.abstained}: the judge could not decide these "
@@ -135,8 +151,8 @@ def headline(r: SearchResult) -> str:
         return sentence
     if r.failures:
         worst = r.failures[0]
-        top = r.top_attributes(1)
-        where = f"when the prompt {_lower_first(top[0])}" if top else "on the prompts below"
+        top = r.headline_trigger()
+        where = f"when the prompt {_lower_first(top)}" if top else "on the prompts below"
         return (f"The model violates {r.rubric!r} {where}: {len(r.failures)} confirmed "
                 f"failure(s), worst rate {worst.violations}/{worst.samples} "
                 f"(CI {worst.ci_low:.2f}-{worst.ci_high:.2f})")
@@ -171,9 +187,7 @@ def summary_rows(results: Sequence[tuple[str, SearchResult]]) -> list[str]:
                      for u in usage.values())
         cost = sum(float(u.get("cost_usd", 0.0)) for u in usage.values())
         hits = sum(int(u.get("cache_hits", 0)) for u in usage.values())
-        top = r.top_attributes(1) if r.failures else []
-        trigger = next((str(a.get("trigger")) for a in r.attributions if a.get("trigger")),
-                       top[0] if top else "-")
+        trigger = r.headline_trigger() or "-"
         if r.steer is not None:
             trigger = f"steer {r.steer.transform}: {r.steer.score:+.2f}"
         rows.append(f"{tail(test_id, 48):<48} {r.rubric:<10} {excerpt(r.model, 12):<12} "

@@ -86,6 +86,12 @@ class _State:
     results: dict[int, Candidate] = field(default_factory=dict)
     snapshots: list[tuple[tuple[Candidate, ...], np.ndarray | None]] = field(
         default_factory=list)
+    queries: list[str] = field(default_factory=list)  # written prompts, in candidate order
+    repeated: list[bool] = field(default_factory=list)  # each: seen among the earlier ones
+
+
+REDRAW_SHARE = 0.3  # above this share of repeated prompts, repeated prompts are drawn again
+REDRAW_STRIDE = 7_919  # sample-index offset of a redraw (never meets another candidate's)
 
 
 class SurfSearch:
@@ -138,6 +144,9 @@ class SurfSearch:
                 cand = state.results.pop(state.prefix)
                 if cand.status == "scored" and cand.query is not None and cand.query in buffer:
                     cand.status = "duplicate"
+                if cand.query is not None:
+                    state.repeated.append(cand.query in state.queries)
+                    state.queries.append(cand.query)
                 self._account(result, cand)
                 buffer.add(cand)
                 if cand.status == "error":
@@ -175,6 +184,13 @@ class SurfSearch:
                 f"the judge could not decide {result.abstained} of "
                 f"{result.scored + result.abstained} responses: configure an LLM judge "
                 "(--chunky-judge=MODEL), a function (chunky.judge), or a rubric detector")
+        result.generator = self.generator.client.model.spec
+        if result.low_adherence:
+            result.stop_message = (
+                f"the generator {result.generator} wrote only {result.adherence:.0%} of the "
+                f"sampled attributes into its prompts ({result.attributes_dropped} of "
+                f"{result.attributes_sampled} provably absent): use a generator that follows "
+                "the attributes (--chunky-generator=MODEL), or reword the pool")
         found = [c for c in buffer.entries if (c.score or 0) >= cfg.threshold]
         result.unconfirmed = len(found)
         if found and not cfg.confirm:
@@ -230,10 +246,20 @@ class SurfSearch:
         # A retry draws fresh samples (new sample indices) so a cached unparseable reply is
         # not simply replayed.
         gen_index, judge_index = i + attempt * RETRY_STRIDE, attempt * RETRY_STRIDE
+        # Only candidates [0, i - N) are visible here, so redraws are a function of the seed.
+        visible = max(0, min(len(state.queries), i - cfg.candidates))
+        redraw = visible and sum(state.repeated[:visible]) > REDRAW_SHARE * visible
+        seen = set(state.queries[:visible]) if redraw else set()
         try:
-            cand.query = str(await self._limited(
-                self._key(self.generator.client), i,
-                lambda: self.generator.write(attrs, seed=cfg.seed, index=gen_index)))
+            for extra in range(3 if redraw else 1):
+                if extra:  # the prompt repeats an earlier one: draw the attributes again
+                    cand.redrawn += 1
+                    attrs = self.sampler.sample(rng, *snapshot)
+                    cand.attributes = attrs
+                cand.query = await self._write(attrs, i, gen_index + extra * REDRAW_STRIDE)
+                if cand.query not in seen:
+                    break
+            self._check_adherence(cand)
             completion = await self._limited(
                 self._key(self.target.client), i, lambda: self.target.respond(cand.query or ""))
             cand.response = completion.text  # type: ignore[attr-defined]
@@ -260,6 +286,23 @@ class SurfSearch:
             cand.error = str(exc)
         return cand
 
+    async def _write(self, attributes: list[str], i: int, index: int) -> str:
+        return str(await self._limited(
+            self._key(self.generator.client), i,
+            lambda: self.generator.write(attributes, seed=self.config.seed, index=index)))
+
+    def _check_adherence(self, cand: Candidate) -> None:
+        """Keep only the sampled attributes the prompt carries: buffer weights, statistics and
+        reported triggers then never count an attribute the prompt does not have."""
+        present: list[str] = []
+        dropped: list[str] = []
+        unchecked = 0
+        for attribute in cand.attributes:
+            carried = self.generator.carries(attribute, cand.query or "")
+            (dropped if carried is False else present).append(attribute)
+            unchecked += carried is None
+        cand.attributes, cand.dropped, cand.unchecked = present, dropped, unchecked
+
     @staticmethod
     def _key(client: object) -> str:
         model = client.model  # type: ignore[attr-defined]
@@ -269,6 +312,11 @@ class SurfSearch:
         if cand.status == "skipped":
             return
         result.candidates += 1
+        result.redrawn += cand.redrawn
+        if cand.query is not None:
+            result.attributes_sampled += len(cand.attributes) + len(cand.dropped)
+            result.attributes_dropped += len(cand.dropped)
+            result.attributes_unchecked += cand.unchecked
         if cand.status == "scored":
             result.scored += 1
             result.truncated += cand.truncated
