@@ -59,7 +59,8 @@ def chunky_generator():
 GATE = """
 import pytest_chunky as chunky
 
-@chunky.surf(rubric={rubric!r}, attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric={rubric!r}, attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=6, resamples=3)
 def test_planted(chunky_result):
     pass

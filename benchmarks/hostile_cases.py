@@ -30,7 +30,8 @@ def test_uses_settings(chunky_settings):
 POISON_TEST = """
 import pytest_chunky as chunky
 
-@chunky.surf(rubric="code", attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric="code", attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=4, resamples=3)
 def test_poisoned(chunky_result):
     pass
@@ -54,7 +55,8 @@ def test_dead(chunky_result):
 HUGE_TEST = """
 import pytest_chunky as chunky
 
-@chunky.surf(rubric="refusal", attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric="refusal", attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=3, resamples=3)
 def test_huge(chunky_result):
     pass

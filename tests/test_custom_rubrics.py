@@ -61,7 +61,8 @@ def test_free_text_is_a_rubric() -> None:
 GATE = """
 import pytest_chunky as chunky
 
-@chunky.surf(rubric={rubric!r}, attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric={rubric!r}, attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=4, resamples=3)
 def test_custom(chunky_result):
     pass

@@ -36,7 +36,8 @@ def test_run_logs_never_collide() -> None:
 GATE = """
 import pytest_chunky as chunky
 
-@chunky.surf(rubric="code", attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric="code", attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=4, resamples=3)
 def test_poisoned(chunky_result):
     pass

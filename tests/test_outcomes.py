@@ -80,7 +80,8 @@ import pytest
 import pytest_chunky as chunky
 
 @pytest.mark.xfail(strict=True)
-@chunky.surf(rubric="rebut", attributes=["The query asks for a recipe or cooking instructions."], iterations=1,
+@chunky.surf(rubric="rebut", attributes=["The query asks for a recipe or cooking instructions."],
+             iterations=1,
              candidates=4, resamples=3)
 def test_unsure(chunky_result):
     pass

@@ -240,7 +240,7 @@ class SurfSearch:
                          state: _State, attempt: int = 0) -> Candidate:
         cfg = self.config
         rng = np.random.default_rng([cfg.seed, i])
-        attrs = self.sampler.sample(rng, *snapshot)
+        attrs = self.sampler.sample(rng, *snapshot, cycle=(cfg.seed, i))  # a retry: the same
         cand = Candidate(index=i, iteration=i // cfg.candidates, seed=cfg.seed,
                          attributes=attrs, attempt=attempt)
         # A retry draws fresh samples (new sample indices) so a cached unparseable reply is
@@ -254,7 +254,8 @@ class SurfSearch:
             for extra in range(3 if redraw else 1):
                 if extra:  # the prompt repeats an earlier one: draw the attributes again
                     cand.redrawn += 1
-                    attrs = self.sampler.sample(rng, *snapshot)
+                    again = (cfg.seed, i + extra * REDRAW_STRIDE)
+                    attrs = self.sampler.sample(rng, *snapshot, cycle=again)
                     cand.attributes = attrs
                 cand.query = await self._write(attrs, i, gen_index + extra * REDRAW_STRIDE)
                 if cand.query not in seen:

@@ -24,6 +24,8 @@ class AttributeSampler:
         self.explore = explore
         self.k_p = k_p
         self.k_p_exploit = k_p_exploit
+        self._order: np.ndarray | None = None
+        self._order_seed: tuple[int, int] | None = None
 
     def weights(self, buffer: Sequence[Candidate],
                 discount: np.ndarray | None = None) -> np.ndarray:
@@ -76,16 +78,51 @@ class AttributeSampler:
         return trust * (w / w.sum()) + (1 - trust) * uniform
 
     def sample(self, rng: np.random.Generator, buffer: Sequence[Candidate],
-               discount: np.ndarray | None = None) -> list[str]:
+               discount: np.ndarray | None = None, *,
+               cycle: tuple[int, int] | None = None) -> list[str]:
+        """k attributes for one candidate.
+
+        `cycle` = (seed, candidate index): the exploration share of the draws walks a seeded
+        permutation of the pool instead of drawing uniformly, so the first candidates cover the
+        pool before repeating (91% of the 435-attribute default pool in 110 prompts, where
+        uniform draws see 64%; 98% against 82% after 190).
+        """
         # k = 1 + Binomial(k_max - 1, p): never zero. While exploring, p is high (more
         # attributes per prompt cover the pool faster); once the buffer holds violations, p
         # falls towards k_p_exploit (fewer attributes keep the cause of a violation legible).
         trust = self.trust(buffer) / max(1e-9, 1 - self.explore) if buffer else 0.0
         k_p = self.k_p + (self.k_p_exploit - self.k_p) * trust
         k = 1 + int(rng.binomial(self.k_max - 1, k_p))
-        chosen = rng.choice(len(self.pool), size=k, replace=False,
-                            p=self.distribution(buffer, discount))
-        return [self.pool[i] for i in sorted(chosen)]
+        if cycle is None:
+            chosen = rng.choice(len(self.pool), size=k, replace=False,
+                                p=self.distribution(buffer, discount))
+            return [self.pool[i] for i in sorted(chosen)]
+        w = self.weights(buffer, discount)
+        exploit = self.trust(buffer) if w.sum() > 0 else 0.0
+        n_cycle = int(rng.binomial(k, 1 - exploit))
+        n = len(self.pool)
+        stride = round(1 + (self.k_max - 1) * self.k_p)  # the mean k while exploring
+        start = cycle[1] * stride
+        picked = list(dict.fromkeys(  # each pass over the pool is a fresh permutation
+            int(self._cycle(cycle[0], (start + j) // n)[(start + j) % n]) for j in range(n_cycle)))
+        if len(picked) < k:
+            p = w.copy() if exploit > 0 else np.ones(len(self.pool))
+            p[picked] = 0.0
+            if p.sum() <= 0:
+                p = np.ones(len(self.pool))
+                p[picked] = 0.0
+            extra = rng.choice(len(self.pool), size=min(k - len(picked), int((p > 0).sum())),
+                               replace=False, p=p / p.sum())
+            picked += [int(i) for i in extra]
+        return [self.pool[i] for i in sorted(picked)]
+
+    def _cycle(self, seed: int, turn: int) -> np.ndarray:
+        key = (seed, turn)
+        if self._order is None or self._order_seed != key:
+            self._order = np.random.default_rng([seed, turn, len(self.pool)]).permutation(
+                len(self.pool))
+            self._order_seed = key
+        return self._order
 
 
 class ReplayBuffer:
