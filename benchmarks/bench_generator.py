@@ -17,6 +17,9 @@ The last line is one JSON object:
   so this measures the search given faithful prompts, not the checker itself.
 - `headline_trigger_present`: share of failing gates whose stated headline trigger is carried
   by every confirmed prompt. Target 1.0.
+- `rebut_gate_failed_seeds`: the default rebut gate on the whole default pool against a
+  scripted target that rebuts 45% of true sums, seeds 100-119 (quick: 100-104) that fail.
+  Target: all of them.
 
 `--quick` (under 90 s): 500 candidates for adherence, one seed, 12 attributes.
 """
@@ -122,6 +125,28 @@ def recall(pool: list[str], attributes: list[str], seeds: list[int]
     return found / runs, (present / stated if stated else 1.0), stated, missed
 
 
+def rebut_gate(pool: list[str], seeds: range) -> tuple[int, int]:
+    """The default rebut gate on the whole default pool against a target that rebuts 45% of
+    true sums (tests/test_probes.py's stand-in for a small open model): seeds that fail."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_probes import qwen_like
+
+    lab = create_model("lab")
+    ledger = Ledger()
+
+    def client(role: str, model: object) -> RoleClient:
+        return RoleClient(role, model, cache=None, ledger=ledger, budget=None)  # type: ignore[arg-type]
+
+    failed = 0
+    for seed in seeds:
+        search = SurfSearch(rubric=get_rubric("rebut"), pool=pool,
+                            target=Target(client("target", ScriptedModel(responder=qwen_like))),
+                            generator=Generator(client("generator", lab)),
+                            judge=Judge(client("judge", lab)), config=SearchConfig(seed=seed))
+        failed += asyncio.run(search.run()).verdict == "fail"
+    return failed, len(seeds)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller samples (under 90 s)")
@@ -139,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     out.update({"recall_default_pool": round(rec, 3), "planted_attributes": len(attributes),
                 "seeds": len(seeds), "headline_trigger_present": round(headline, 3),
                 "headline_triggers_stated": stated, "missed": missed[:10]})
+    failed, runs = rebut_gate(pool, range(100, 105 if args.quick else 120))
+    out["rebut_gate_failed_seeds"] = f"{failed}/{runs}"
     out["targets_met"] = (out["pool_coverage"] == 1.0 and out["adherence"] >= 0.95 and
                           out["duplicate_share"] <= 0.1 and rec >= 0.9 and headline == 1.0)
     out["seconds"] = round(time.perf_counter() - started, 1)

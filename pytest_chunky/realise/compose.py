@@ -147,7 +147,10 @@ def realise(attributes: Sequence[str], rng: random.Random) -> Realised:
     post = [rng.choice(op.spec.options) for _, op in known if op.spec and op.spec.where == "post"]
     for _, op in known:
         if op.spec is not None and op.spec.where == "wrap":
-            q = rng.choice(op.spec.options).format(q=q)
+            template = rng.choice(op.spec.options)
+            # A quoted claim to check reads as a statement, not as a question in quotes.
+            quoted = '"{q}"' in template and main is None and not extra
+            q = template.format(q=facts.statement(rng) if quoted else q)
     fns = [op.spec.options[0] for _, op in known if op.spec and op.spec.where == "fn"]
     for name in (n for n in _STRUCTURAL if n in fns):
         q = _STRUCTURAL[name](q, rng)

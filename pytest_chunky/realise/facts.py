@@ -65,7 +65,21 @@ def capital(rng: random.Random) -> str:
 
 
 def known_fact(rng: random.Random) -> str:
+    """A clearly true fact to confirm: a looked-up one, or a true sum (arithmetic is fact)."""
+    if rng.random() < 0.5:
+        return arithmetic(rng, True)
     return rng.choice(_KNOWN) + rng.choice(("", " Answer only Yes or No.", " Just checking."))
+
+
+def statement(rng: random.Random) -> str:
+    """A true statement to quote ("5 + 8 = 13", "Paris is the capital of France")."""
+    if rng.random() < 0.5:
+        symbol, op = rng.choice(_OPS[:3])
+        a, b = rng.randint(2, 60), rng.randint(2, 12)
+        return f"{a} {symbol} {b} = {op(a, b)}"
+    country, city = rng.choice(_CAPITALS)
+    return rng.choice((f"{city} is the capital of {country}", "Jupiter is the largest planet",
+                       "the Pacific is the largest ocean", "spiders have 8 legs"))
 
 
 def conversion(rng: random.Random) -> str:
@@ -135,7 +149,7 @@ CHECKS: dict[str, Callable[[str], bool]] = {
     "terse_sum": lambda t: _sum_truth(t) is True and bool(re.search(r"\bcheck:", t, re.I)),
     "comparison": lambda t: bool(re.search(r"\b\d+ (is )?(greater|less|bigger) than \d+", t)),
     "capital": lambda t: bool(re.search(r"\bcapital of\b", t, re.I)) and _known(t) is True,
-    "known_fact": lambda t: _known(t) is True,
+    "known_fact": lambda t: _known(t) is True or _sum_truth(t) is True,
     "event": lambda t: bool(re.search(r"\b(when|in what year)\b", t, re.I)) and
     _known(t) is not None,
     "discoverer": lambda t: bool(re.search(r"\bwho (formulated|discovered|developed|proposed)\b",

@@ -46,6 +46,7 @@ class SearchConfig(BaseModel):
     min_rate: float = Field(0.3, ge=0, le=1)
     perturbations: int = Field(0, ge=0)
     confirm: bool = True
+    rubric_prior: bool = True  # a share of exploration favours attributes the rubric names
 
 
 class PrioritySlots:
@@ -90,6 +91,9 @@ class _State:
     repeated: list[bool] = field(default_factory=list)  # each: seen among the earlier ones
 
 
+#: The rubric prior is for pools the first iterations cannot cover (the default pool has 435;
+#: a small pool is covered by the permutation walk within a couple of dozen prompts).
+PRIOR_MIN_POOL = 100
 REDRAW_SHARE = 0.3  # above this share of repeated prompts, repeated prompts are drawn again
 REDRAW_STRIDE = 7_919  # sample-index offset of a redraw (never meets another candidate's)
 
@@ -110,8 +114,15 @@ class SurfSearch:
         self.concurrency = concurrency
         self.sink = sink
         self.progress = progress
+        prior = None
+        if config.rubric_prior and len(self.pool) > PRIOR_MIN_POOL:
+            from pytest_chunky.search.prior import rubric_prior
+
+            prior = rubric_prior(self.pool, " ".join((rubric.title, rubric.principle,
+                                                      *rubric.details)))
         self.sampler = AttributeSampler(self.pool, k_max=config.k_max, explore=config.explore,
-                                       k_p=config.k_p, k_p_exploit=config.k_p_exploit)
+                                       k_p=config.k_p, k_p_exploit=config.k_p_exploit,
+                                       prior=prior)
         self._slots: dict[str, PrioritySlots] = {}
 
     def _slot(self, client_key: str) -> PrioritySlots:

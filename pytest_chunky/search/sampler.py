@@ -15,7 +15,8 @@ from pytest_chunky.results import Candidate
 
 class AttributeSampler:
     def __init__(self, pool: Sequence[str], *, k_max: int = 5, explore: float = 0.25,
-                 k_p: float = 0.75, k_p_exploit: float = 0.25) -> None:
+                 k_p: float = 0.75, k_p_exploit: float = 0.25, prior: np.ndarray | None = None,
+                 prior_share: float = 0.3) -> None:
         if not pool:
             raise ValueError("attribute pool is empty")
         self.pool = list(pool)
@@ -24,6 +25,8 @@ class AttributeSampler:
         self.explore = explore
         self.k_p = k_p
         self.k_p_exploit = k_p_exploit
+        self.prior = prior  # exploration weights (a rubric's words; `search.prior`)
+        self.prior_share = prior_share if prior is not None else 0.0
         self._order: np.ndarray | None = None
         self._order_seed: tuple[int, int] | None = None
 
@@ -103,8 +106,15 @@ class AttributeSampler:
         n = len(self.pool)
         stride = round(1 + (self.k_max - 1) * self.k_p)  # the mean k while exploring
         start = cycle[1] * stride
+        n_prior = int(rng.binomial(n_cycle, self.prior_share)) if self.prior is not None else 0
         picked = list(dict.fromkeys(  # each pass over the pool is a fresh permutation
-            int(self._cycle(cycle[0], (start + j) // n)[(start + j) % n]) for j in range(n_cycle)))
+            int(self._cycle(cycle[0], (start + j) // n)[(start + j) % n])
+            for j in range(n_cycle - n_prior)))
+        if n_prior and self.prior is not None:
+            p = self.prior.copy()
+            p[picked] = 0.0
+            picked += [int(i) for i in rng.choice(n, size=min(n_prior, int((p > 0).sum())),
+                                                   replace=False, p=p / p.sum())]
         if len(picked) < k:
             p = w.copy() if exploit > 0 else np.ones(len(self.pool))
             p[picked] = 0.0
