@@ -339,8 +339,7 @@ def merge_pipelines(results: list[tuple[str, SearchResult]]) -> list[tuple[str, 
         combined.abstentions = [a for r in runs for a in r.abstentions][:10]
         for field in ("candidates", "scored", "duplicates", "redrawn", "attributes_sampled",
                       "attributes_dropped", "attributes_unchecked", "truncated", "abstained",
-                      "errors",
-                      "violating", "unconfirmed"):
+                      "errors", "violating", "unconfirmed"):
             setattr(combined, field, sum(getattr(r, field) for r in runs))
         stats: dict[str, list[int]] = {}
         for r in runs:

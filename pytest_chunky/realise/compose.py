@@ -9,13 +9,14 @@ which were, so the search never counts an attribute the prompt does not have.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_chunky.realise import facts
-from pytest_chunky.realise.content import carries_topic, question
+from pytest_chunky.realise.content import Topic, carries_topic, question
 from pytest_chunky.realise.table import Operator, operator_for
 
 _PASSAGES = (
@@ -98,13 +99,16 @@ _SURFACE: dict[str, Callable[[str, random.Random], str]] = {
 _MEDIUM = re.compile(r"^(?!.*\n\n)(\S+\s+){34,150}\S+\s*$", re.S)
 
 
-def _fallback_question(rng: random.Random) -> str:
+@functools.cache
+def _topics() -> tuple[Topic, ...]:
+    """The default pool's topics: the content of a candidate sampled without one."""
     from pytest_chunky.pool.files import get_pool
 
-    pool = [a for a in get_pool("default") if (op := operator_for(a)) and op.topic]
-    op = operator_for(rng.choice(pool))
-    assert op is not None and op.topic is not None
-    return question(op.topic, rng)
+    return tuple(op.topic for a in get_pool("default") if (op := operator_for(a)) and op.topic)
+
+
+def _fallback_question(rng: random.Random) -> str:
+    return question(rng.choice(_topics()), rng)
 
 
 def realise(attributes: Sequence[str], rng: random.Random) -> Realised:
