@@ -110,17 +110,6 @@ class Generator:
             self.client, prompts.GENERATOR, prompts.generator_user(tuple(attributes)),
             prompts.parse_query, seed=seed, index=index, temperature=self.temperature)
 
-    def carries(self, attribute: str, query: str) -> bool | None:
-        """Whether `query` provably has `attribute`: the model's own checker where it has one
-        (the offline generator), else the cheap check of `pytest_chunky.realise`; None when
-        the attribute cannot be checked."""
-        own = getattr(self.client.model, "carries", None)
-        if own is not None:
-            return own(attribute, query)
-        from pytest_chunky.realise import carries
-
-        return carries(attribute, query)
-
     async def translate(self, query: str, language: str, *, seed: int, index: int) -> str:
         user = prompts.tagged("language", language) + "\n" + prompts.tagged("query", query)
         return await structured_call(

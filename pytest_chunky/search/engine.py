@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pytest_chunky.calls.roles import Generator, Judge, Target
 from pytest_chunky.infra.errors import BudgetExceeded, ChunkyError, Interrupted
+from pytest_chunky.realise import carries
 from pytest_chunky.results import Candidate, IterationStats, SearchResult
 from pytest_chunky.rubrics import Rubric
 from pytest_chunky.search.confirm import confirm_entries, unconfirmed_as_failure
@@ -303,6 +304,15 @@ class SurfSearch:
             self._key(self.generator.client), i,
             lambda: self.generator.write(attributes, seed=self.config.seed, index=index)))
 
+    def _carries(self, attribute: str, query: str) -> bool | None:
+        """Whether `query` provably has `attribute`: the generator model's own checker where it
+        has one (the offline generator), else the checks of `pytest_chunky.realise` that hold
+        for any writer's prompt; None when it cannot be checked."""
+        own = getattr(self.generator.client.model, "carries", None)
+        if own is not None:
+            return own(attribute, query)
+        return carries(attribute, query)
+
     def _check_adherence(self, cand: Candidate) -> None:
         """Keep only the sampled attributes the prompt carries: buffer weights, statistics and
         reported triggers then never count an attribute the prompt does not have."""
@@ -310,7 +320,7 @@ class SurfSearch:
         dropped: list[str] = []
         unchecked = 0
         for attribute in cand.attributes:
-            carried = self.generator.carries(attribute, cand.query or "")
+            carried = self._carries(attribute, cand.query or "")
             (dropped if carried is False else present).append(attribute)
             unchecked += carried is None
         cand.attributes, cand.dropped, cand.unchecked = present, dropped, unchecked
