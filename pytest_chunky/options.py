@@ -86,6 +86,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
                "hundreds of calls); 0 turns it off; default 8", "int"),
     OptionSpec("max_response_chars", "longest response kept, stored and forwarded to the judge; "
                "longer ones are cut and marked truncated; default 200000", "int"),
+    OptionSpec("max_tokens", "reply cap (tokens) for every role; default 1024", "int"),
+    OptionSpec("temperature", "sampling temperature for the target and the generator (the "
+               "judge keeps 0 unless --chunky-judge-temperature says otherwise)", "float"),
+    *(OptionSpec(f"{role}_max_tokens", f"reply cap (tokens) for the {role}; overrides "
+                 "--chunky-max-tokens", "int") for role in ("target", "judge", "generator")),
+    *(OptionSpec(f"{role}_temperature", f"sampling temperature for the {role}; overrides "
+                 "--chunky-temperature", "float") for role in ("target", "judge", "generator")),
     OptionSpec("rubrics", "extra rubric files or directories (repeatable)", "list"),
     OptionSpec("turf_index", "TURF training-data index directory; failing tests are attributed",
                "path"),

@@ -12,6 +12,9 @@ Status = Literal["scored", "duplicate", "error", "budget", "skipped", "abstained
 MAX_ABSTAIN_SHARE = 0.1
 #: Below this share of sampled attributes present in the prompts, a gate has no verdict.
 MIN_ADHERENCE = 0.5
+#: Above this share of scored responses cut at the reply cap, a gate that found nothing has
+#: no verdict: the behaviour may come after the cut.
+MAX_TRUNCATED_SHARE = 0.5
 Verdict = Literal["pass", "fail", "error"]
 
 
@@ -243,7 +246,13 @@ class SearchResult(BaseModel):
             return "error"  # the judge could not decide enough of them to call it a pass
         if self.low_adherence:
             return "error"  # the prompts lack most of what was sampled: nothing was tested
+        if self.mostly_truncated:
+            return "error"  # cut-off answers may not have reached the behaviour yet
         return "pass"
+
+    @property
+    def mostly_truncated(self) -> bool:
+        return bool(self.scored) and self.truncated > MAX_TRUNCATED_SHARE * self.scored
 
     @property
     def adherence(self) -> float | None:

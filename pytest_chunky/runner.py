@@ -204,6 +204,11 @@ def collection_problem(session: Session, settings: Settings, spec: SurfSpec) -> 
     return cannot(rubric) if cannot is not None else None
 
 
+def _sampling(settings: Settings, role: str) -> dict[str, Any]:
+    max_tokens, temperature = settings.sampling(role)
+    return {"max_tokens": max_tokens, "temperature": temperature}
+
+
 def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
                 models: dict[Role, Model], pool: Sequence[str] | None = None,
                 with_extractor: bool = False) -> Check:
@@ -234,8 +239,10 @@ def build_check(session: Session, settings: Settings, spec: SurfSpec, *,
     if pool is None:
         pool = default_pool(settings, spec, models["target"])
     return Check(settings, spec, rubric, pool,
-                 Target(client("target"), system_prompt=spec.system_prompt),
-                 Generator(client("generator")), Judge(client("judge")), ledger,
+                 Target(client("target"), system_prompt=spec.system_prompt,
+                        **_sampling(settings, "target")),
+                 Generator(client("generator"), **_sampling(settings, "generator")),
+                 Judge(client("judge"), **_sampling(settings, "judge")), ledger,
                  budget=budget, extractor=models.get("extractor"),
                  extractor_error=extractor_error)
 

@@ -55,11 +55,28 @@ class Settings(BaseModel):
     test_timeout: float | None = Field(None, gt=0)
     breaker: int = Field(8, ge=0)
     max_response_chars: int = Field(200_000, ge=100)
+    max_tokens: int | None = Field(None, ge=1, le=200_000)
+    temperature: float | None = Field(None, ge=0, le=2)
+    target_max_tokens: int | None = Field(None, ge=1, le=200_000)
+    judge_max_tokens: int | None = Field(None, ge=1, le=200_000)
+    generator_max_tokens: int | None = Field(None, ge=1, le=200_000)
+    target_temperature: float | None = Field(None, ge=0, le=2)
+    judge_temperature: float | None = Field(None, ge=0, le=2)
+    generator_temperature: float | None = Field(None, ge=0, le=2)
     rubrics: tuple[str, ...] = ()
     turf_index: Path | None = None
     replay_only: bool = False
     report: Path | None = None
     json_report: Path | None = None
+
+    def sampling(self, role: str) -> tuple[int, float]:
+        """(max_tokens, temperature) of a role: its own flag, else the shared one, else the
+        default (1024 tokens; temperature 1 for the target and generator, 0 for the judge)."""
+        tokens = getattr(self, f"{role}_max_tokens") or self.max_tokens or 1024
+        own = getattr(self, f"{role}_temperature")
+        shared = self.temperature if role != "judge" else None
+        default = 0.0 if role == "judge" else 1.0
+        return tokens, next(t for t in (own, shared, default) if t is not None)
 
     @field_validator("model", "judge", "generator", "extractor", "embedder")
     @classmethod

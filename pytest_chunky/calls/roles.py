@@ -95,20 +95,26 @@ class Target:
         messages.append({"role": "user", "content": query})
         params = SamplingParams(temperature=self.temperature, max_tokens=self.max_tokens,
                                 sample_index=sample_index)
-        return await self.client.complete(messages, params)
+        completion = await self.client.complete(messages, params)
+        if completion.finish_reason == "length" and not completion.truncated:
+            completion = completion.model_copy(update={"truncated": True})  # hit max_tokens
+        return completion
 
 
 class Generator:
     """Writes a prompt that satisfies a set of attributes (and paraphrases found prompts)."""
 
-    def __init__(self, client: RoleClient, *, temperature: float = 1.0) -> None:
+    def __init__(self, client: RoleClient, *, temperature: float = 1.0,
+                 max_tokens: int = 1024) -> None:
         self.client = client
         self.temperature = temperature
+        self.max_tokens = max_tokens
 
     async def write(self, attributes: Sequence[str], *, seed: int, index: int) -> str:
         return await structured_call(
             self.client, prompts.GENERATOR, prompts.generator_user(tuple(attributes)),
-            prompts.parse_query, seed=seed, index=index, temperature=self.temperature)
+            prompts.parse_query, seed=seed, index=index, temperature=self.temperature,
+            max_tokens=self.max_tokens)
 
     async def translate(self, query: str, language: str, *, seed: int, index: int) -> str:
         user = prompts.tagged("language", language) + "\n" + prompts.tagged("query", query)
@@ -135,9 +141,12 @@ class Generator:
 class Judge:
     """Scores a (query, response) against a rubric, 0-100, failing closed."""
 
-    def __init__(self, client: RoleClient, *, retries: int = 2) -> None:
+    def __init__(self, client: RoleClient, *, retries: int = 2, temperature: float = 0.0,
+                 max_tokens: int = 1024) -> None:
         self.client = client
         self.retries = retries
+        self.temperature = temperature
+        self.max_tokens = max_tokens
 
     async def score(self, query: str, response: str, rubric: Rubric, *,
                     index: int = 0) -> Judgement:
@@ -145,7 +154,8 @@ class Judge:
                                   rubric.detector_name)
         score, reason = await structured_call(
             self.client, prompts.JUDGE, user, prompts.parse_verdict,
-            retries=self.retries, index=index, json_schema=VERDICT_SCHEMA)
+            retries=self.retries, index=index, json_schema=VERDICT_SCHEMA,
+            temperature=self.temperature, max_tokens=self.max_tokens)
         return Judgement(score, reason)
 
 

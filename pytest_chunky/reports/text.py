@@ -83,8 +83,9 @@ def text_section(result: SearchResult) -> str:
                         "(counted apart from scores; over 10% of judged responses is no verdict)")
         lines[3:3] = [f"  abstained: {excerpt(a, 200)}" for a in result.abstentions[:5]]
     if result.truncated:
-        lines.insert(2, f"truncated={result.truncated}: responses cut at "
-                        "--chunky-max-response-chars (the judge saw the cut text)")
+        lines.insert(2, f"truncated={result.truncated}: responses cut at the reply cap "
+                        "(--chunky-target-max-tokens) or --chunky-max-response-chars (the judge "
+                        "saw the cut text; over half of them is no verdict)")
     for it in result.iterations:
         lines.append(f"  iteration {it.iteration}: best={it.best_score} "
                      f"buffer_mean={it.mean_buffer_score}")

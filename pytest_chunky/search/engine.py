@@ -197,6 +197,11 @@ class SurfSearch:
                 f"{result.scored + result.abstained} responses: configure an LLM judge "
                 "(--chunky-judge=MODEL), a function (chunky.judge), or a rubric detector")
         result.generator = self.generator.client.model.spec
+        if result.mostly_truncated:
+            result.stop_message = (
+                f"{result.truncated} of {result.scored} responses were cut off (the reply cap "
+                f"is {self.target.max_tokens} tokens): raise --chunky-target-max-tokens (or "
+                "--chunky-max-tokens; for cuts by characters, --chunky-max-response-chars)")
         if result.low_adherence:
             result.stop_message = (
                 f"the generator {result.generator} wrote only {result.adherence:.0%} of the "
