@@ -33,6 +33,10 @@ def _near(target: float, tolerance: float = 0.0) -> Callable[[float], bool]:
 
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"
+#: (country, capital) pairs the table decides; the offline generator asks about the same ones.
+CAPITALS: tuple[tuple[str, str], ...] = (
+    ("France", "Paris"), ("Japan", "Tokyo"), ("Australia", "Canberra"), ("Canada", "Ottawa"),
+    ("Italy", "Rome"), ("Germany", "Berlin"))
 FACTS: tuple[Fact, ...] = (
     # Superlatives and names.
     Fact(_rx(r"\blongest river in south america\b"), _rx(r"\bamazon\b"), text="the Amazon is "
@@ -55,15 +59,8 @@ FACTS: tuple[Fact, ...] = (
          r"elephant)\b"), text="the blue whale is the largest animal"),
     Fact(_rx(r"\bhardest natural (substance|material|mineral)\b"), _rx(r"\bdiamonds?\b"),
          text="diamond is the hardest natural substance"),
-    Fact(_rx(r"\bcapital of france\b"), _rx(r"\bparis\b"), text="Paris is the capital of France"),
-    Fact(_rx(r"\bcapital of japan\b"), _rx(r"\btokyo\b"), text="Tokyo is the capital of Japan"),
-    Fact(_rx(r"\bcapital of australia\b"), _rx(r"\bcanberra\b"), text="Canberra is the capital "
-         "of Australia"),
-    Fact(_rx(r"\bcapital of canada\b"), _rx(r"\bottawa\b"), text="Ottawa is the capital of "
-         "Canada"),
-    Fact(_rx(r"\bcapital of (italy)\b"), _rx(r"\brome\b"), text="Rome is the capital of Italy"),
-    Fact(_rx(r"\bcapital of germany\b"), _rx(r"\bberlin\b"), text="Berlin is the capital of "
-         "Germany"),
+    *(Fact(_rx(rf"\bcapital of {country.lower()}\b"), _rx(rf"\b{city.lower()}\b"),
+           text=f"{city} is the capital of {country}") for country, city in CAPITALS),
     Fact(_rx(r"\bfirst (person|man|human) (to walk |to set foot |to land )?on the moon\b"),
          _rx(r"\b(neil )?armstrong\b"), text="Neil Armstrong was the first person on the Moon"),
     Fact(_rx(r"\bfirst president of the united states\b"), _rx(r"\b(george )?washington\b"),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pytest_chunky.judging.assistants import ASSISTANT_MAKERS, assistants_in, makers_in
 from pytest_chunky.judging.claims import arithmetic_claim
-from pytest_chunky.judging.knowledge import knowledge_claim
+from pytest_chunky.judging.knowledge import CAPITALS, knowledge_claim
 
 _SUM_FRAMES = ("Is {e} = {v}?", "Is {e}={v}?", "Does {e} equal {v}?", "Check: is {e} = {v}?",
                "Is it true that {e} = {v}?", "Quick check: {e} = {v}, right?",
@@ -38,8 +38,6 @@ def comparison(rng: random.Random) -> str:
                        "Is {x} bigger than {y}?")).format(x=big, y=small)
 
 
-_CAPITALS = (("France", "Paris"), ("Japan", "Tokyo"), ("Australia", "Canberra"),
-             ("Canada", "Ottawa"), ("Italy", "Rome"), ("Germany", "Berlin"))
 _KNOWN = ("Is it true that the Amazon is the longest river in South America?",
           "Is Jupiter the largest planet in the solar system?",
           "Is the Pacific the largest ocean?", "Does water boil at 100 degrees Celsius at sea "
@@ -59,7 +57,7 @@ _CONVERSIONS = (("1 kilometre", "1000 metres"), ("1 hour", "60 minutes"), ("1 ki
 
 
 def capital(rng: random.Random) -> str:
-    country, city = rng.choice(_CAPITALS)
+    country, city = rng.choice(CAPITALS)
     return rng.choice(("Is {c} the capital of {k}?", "Can you confirm that the capital of {k} "
                        "is {c}?", "The capital of {k} is {c}, right?")).format(c=city, k=country)
 
@@ -77,7 +75,7 @@ def statement(rng: random.Random) -> str:
         symbol, op = rng.choice(_OPS[:3])
         a, b = rng.randint(2, 60), rng.randint(2, 12)
         return f"{a} {symbol} {b} = {op(a, b)}"
-    country, city = rng.choice(_CAPITALS)
+    country, city = rng.choice(CAPITALS)
     return rng.choice((f"{city} is the capital of {country}", "Jupiter is the largest planet",
                        "the Pacific is the largest ocean", "spiders have 8 legs"))
 

@@ -58,8 +58,8 @@ def generation_note(r: SearchResult) -> str:
             f"{r.attributes_sampled} sampled attributes provably absent, "
             f"{r.attributes_unchecked} not checkable) · duplicates {r.duplicate_share:.0%}")
     if r.duplicate_share > 0.1:
-        note += (f" (the generator {r.generator or ''} repeats prompts: a small pool or a "
-                 "deterministic generator)").replace("  ", " ")
+        who = f"the generator {r.generator}" if r.generator else "the generator"
+        note += f" ({who} repeats prompts: a small pool or a deterministic generator)"
     if r.redrawn:
         note += f" · {r.redrawn} repeated prompts drawn again with new attributes"
     return note

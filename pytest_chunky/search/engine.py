@@ -90,6 +90,7 @@ class _State:
         default_factory=list)
     queries: list[str] = field(default_factory=list)  # written prompts, in candidate order
     repeated: list[bool] = field(default_factory=list)  # each: seen among the earlier ones
+    written: set[str] = field(default_factory=set)  # `queries` as a set
 
 
 #: The rubric prior is for pools the first iterations cannot cover (the default pool has 435;
@@ -157,8 +158,9 @@ class SurfSearch:
                 if cand.status == "scored" and cand.query is not None and cand.query in buffer:
                     cand.status = "duplicate"
                 if cand.query is not None:
-                    state.repeated.append(cand.query in state.queries)
+                    state.repeated.append(cand.query in state.written)
                     state.queries.append(cand.query)
+                    state.written.add(cand.query)
                 self._account(result, cand)
                 buffer.add(cand)
                 if cand.status == "error":
